@@ -1,0 +1,90 @@
+"""The source-adapter contract: a raw dataset folder in, canonical records out.
+
+One adapter per raw format, one file each, registered by name. An adapter only parses label
+files and points at images; decoding, validation, cropping and writing are the pipeline's job,
+so every adapter gets the same quarantine rules for free.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from faceschemas.record import CanonicalRecord
+
+
+class LayoutError(ValueError):
+    """The input folder is not in the layout this adapter reads; raised before any work starts."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record the adapter could not turn into a CanonicalRecord (bad row, unknown label...)."""
+
+    source: str  # file the record came from
+    key: str  # line number, row id or file name inside `source`
+    reason: str  # short machine-readable reason, e.g. "unknown_label"
+    message: str  # one human sentence
+
+
+class SourceAdapter(abc.ABC):
+    """Reads one raw dataset format.
+
+    Subclasses set `name`, `tasks` (the tasks the format labels) and `expected_layout` (a short
+    description shown when `check_layout` fails), and implement `check_layout` and `read`.
+    """
+
+    name: ClassVar[str]
+    tasks: ClassVar[tuple[str, ...]]
+    expected_layout: ClassVar[str]
+
+    def __init__(self, root: str | Path, **options: object) -> None:
+        self.root = Path(root)
+        self.options = options
+
+    @abc.abstractmethod
+    def check_layout(self) -> None:
+        """Raises LayoutError (one line naming what was expected) if `root` is not this format."""
+
+    @abc.abstractmethod
+    def read(self) -> Iterator[CanonicalRecord | Rejection]:
+        """Yields one CanonicalRecord per face, or a Rejection for an unusable entry."""
+
+    def resolve_image(self, relative: str) -> Path:
+        """Joins a path from a label file onto the root, refusing paths that escape the root."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"path {relative!r} escapes the dataset folder")
+        return path
+
+
+_SOURCES: dict[str, type[SourceAdapter]] = {}
+
+
+def register_source(name: str):
+    """Class decorator registering an adapter under `name`; a duplicate name raises."""
+
+    def add(cls: type[SourceAdapter]) -> type[SourceAdapter]:
+        if name in _SOURCES:
+            raise ValueError(f"source {name!r} is already registered by {_SOURCES[name].__qualname__}")
+        cls.name = name
+        _SOURCES[name] = cls
+        return cls
+
+    return add
+
+
+def get_source(name: str) -> type[SourceAdapter]:
+    """The adapter class registered as `name`, or ValueError listing the known names."""
+    try:
+        return _SOURCES[name]
+    except KeyError:
+        raise ValueError(f"unknown dataset format {name!r}; known: {', '.join(sorted(_SOURCES))}") from None
+
+
+def source_names() -> list[str]:
+    """Names of every registered adapter, sorted."""
+    return sorted(_SOURCES)

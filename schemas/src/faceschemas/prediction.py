@@ -1,0 +1,47 @@
+"""Prediction: the demo's output for one image or video frame."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TaskPrediction(_Frozen):
+    """One task's answer for one face."""
+
+    label: str
+    index: int = Field(ge=0)
+    probabilities: dict[str, float] = Field(description="Class name -> probability, summing to 1.")
+    smoothed_label: str | None = Field(default=None, description="Mode over the face's recent frames (video).")
+
+    @model_validator(mode="after")
+    def _label_is_argmax(self) -> TaskPrediction:
+        if self.label not in self.probabilities:
+            raise ValueError(f"label {self.label!r} is not among the classes")
+        total = sum(self.probabilities.values())
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"probabilities sum to {total:.4f}, not 1")
+        return self
+
+
+class FacePrediction(_Frozen):
+    """A detected face: its box in the image (pixels), the detector, and every task's answer."""
+
+    box: tuple[int, int, int, int] = Field(description="x, y, width, height, clamped to the image.")
+    detector: str
+    detector_score: float | None = None
+    track_id: int | None = None
+    tasks: dict[str, TaskPrediction]
+
+
+class Prediction(_Frozen):
+    """All faces of one image or frame."""
+
+    source: str
+    frame: int | None = None
+    model: str
+    image_size: tuple[int, int] = Field(description="width, height of the input image.")
+    faces: list[FacePrediction]
