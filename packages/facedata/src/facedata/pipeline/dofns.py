@@ -1,0 +1,185 @@
+"""Per-element work of the preprocessing job (Beam layer 1: DoFns with counters).
+
+Every dropped record is counted (`facedata` namespace, `quarantined/<reason>`) and emitted on
+the `quarantine` output with its source, key, reason and message (issue 3, "Bad input").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.metrics import Metrics
+
+from facedata import images
+from facedata.example import encode_example
+from facedata.records import write_tfrecord
+from facedata.splits import seeded_split, shard_name, shard_of
+from facedata.stats import StatsAccumulator
+from faceschemas.record import (
+    IMAGE_CHANNELS,
+    IMAGE_ENCODED,
+    IMAGE_FORMAT,
+    IMAGE_HEIGHT,
+    IMAGE_WIDTH,
+    RECORD_FEATURES,
+    SAMPLE_DATASET,
+    SAMPLE_ID,
+    CanonicalRecord,
+)
+
+NAMESPACE = "facedata"
+QUARANTINE = "quarantine"
+
+
+def quarantine_line(source: str, key: str, reason: str, message: str) -> dict:
+    """One quarantine.jsonl entry."""
+    Metrics.counter(NAMESPACE, f"quarantined/{reason}").inc()
+    return {"source": source, "key": key, "reason": reason, "message": message}
+
+
+class ReadSourceFn(beam.DoFn):
+    """Runs a source adapter over the raw folder: records on the main output, rejections aside."""
+
+    def __init__(self, source: str, root: str, options: dict) -> None:
+        self.source, self.root, self.options = source, root, options
+
+    def process(self, _unused):
+        from facedata.sources import Rejection, get_source
+
+        adapter = get_source(self.source)(self.root, **self.options)
+        for item in adapter.read():
+            Metrics.counter(NAMESPACE, "read").inc()
+            if isinstance(item, Rejection):
+                line = quarantine_line(item.source, item.key, item.reason, item.message)
+                yield beam.pvalue.TaggedOutput(QUARANTINE, line)
+            else:
+                yield item
+
+
+class DropDuplicatesFn(beam.DoFn):
+    """Keeps one record per sample id (the first in a stable order), quarantines the rest."""
+
+    def process(self, element):
+        sample_id, records = element
+        ordered = list(records)
+        if len(ordered) > 1:  # which duplicate survives must not depend on the runner's order
+            ordered.sort(key=lambda r: repr(sorted(r.model_dump().items())))
+        yield ordered[0]
+        for extra in ordered[1:]:
+            yield beam.pvalue.TaggedOutput(QUARANTINE, quarantine_line(
+                extra.image_path or extra.dataset, sample_id, "duplicate_id",
+                f"sample id {sample_id!r} occurs more than once; the first occurrence is kept"))
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    """How crops are made: size, channels (1 or 3), encoding, and whether to detect faces."""
+
+    size: int
+    channels: int
+    encoding: str
+    detect: bool
+    split_seed: int
+    split_fractions: tuple[float, float, float]
+
+
+class ProcessRecordFn(beam.DoFn):
+    """Record -> decoded, cropped, resized, encoded Example bytes plus what the stats need."""
+
+    def __init__(self, options: ImageOptions) -> None:
+        self.options = options
+
+    def process(self, record: CanonicalRecord):
+        try:
+            crop = self._crop(record)
+        except images.ImageRejected as err:
+            yield beam.pvalue.TaggedOutput(QUARANTINE, quarantine_line(
+                record.image_path or record.dataset, record.sample_id, err.reason, str(err)))
+            return
+        split = record.split or seeded_split(record.sample_id, self.options.split_seed,
+                                             self.options.split_fractions)
+        pixels = crop.astype(np.float64)
+        yield {
+            "id": record.sample_id, "split": split, "labels": dict(record.labels),
+            "values": dict(record.values), "example": self._example(record, crop),
+            "moments": (float(pixels.sum()), float((pixels**2).sum()), int(pixels.size)),
+        }
+
+    def _load(self, record: CanonicalRecord) -> bytes:
+        if record.image_bytes is not None:
+            return record.image_bytes
+        try:
+            return Path(record.image_path).read_bytes()
+        except FileNotFoundError:
+            raise images.ImageRejected("missing_file", f"image file {record.image_path} does not exist") from None
+        except OSError as err:
+            raise images.ImageRejected("unreadable_file", f"cannot read {record.image_path}: {err}") from None
+
+    def _crop(self, record: CanonicalRecord) -> np.ndarray:
+        image = images.decode(self._load(record), self.options.channels)
+        box = record.box
+        if box is None and self.options.detect:
+            box = images.detect_face(image)
+        return images.resize(images.crop(image, box), self.options.size)
+
+    def _example(self, record: CanonicalRecord, crop: np.ndarray) -> bytes:
+        features: dict = {spec.key: spec.default for spec in RECORD_FEATURES}
+        features.update({
+            IMAGE_ENCODED: images.encode(crop, self.options.encoding),
+            IMAGE_FORMAT: self.options.encoding.encode(),
+            IMAGE_HEIGHT: crop.shape[0], IMAGE_WIDTH: crop.shape[1], IMAGE_CHANNELS: crop.shape[2],
+            SAMPLE_ID: record.sample_id.encode(), SAMPLE_DATASET: record.dataset.encode(),
+        })
+        features.update({f"label/{task}": int(label) for task, label in record.labels.items()})
+        features.update({f"value/{name}": float(v) for name, v in record.values.items()})
+        return encode_example(features)
+
+
+class AssignShardFn(beam.DoFn):
+    """Keys a processed record by (split, shard, shard count): shard = hash(id) % count."""
+
+    def __init__(self, num_shards: int | None, records_per_shard: int) -> None:
+        self.num_shards, self.records_per_shard = num_shards, records_per_shard
+
+    def process(self, item, split_counts):
+        total = self.num_shards or max(1, math.ceil(split_counts[item["split"]] / self.records_per_shard))
+        yield (item["split"], shard_of(item["id"], total), total), item
+
+
+class WriteShardFn(beam.DoFn):
+    """Writes one shard, records sorted by id, to temp then os.replace; plus a stats sidecar."""
+
+    def __init__(self, out_dir: str, tasks: tuple[str, ...]) -> None:
+        self.out_dir, self.tasks = out_dir, tasks
+
+    def process(self, element):
+        (split, index, total), items = element
+        items = sorted(items, key=lambda item: item["id"])
+        name = shard_name(split, index, total)
+        count, sha = write_tfrecord(Path(self.out_dir) / name, (item["example"] for item in items))
+        stats = StatsAccumulator()
+        for item in items:
+            stats.add(self.tasks, item["labels"], item["values"], item["moments"])
+        sidecar = {"path": name, "split": split, "records": count, "sha256": sha, "stats": stats.to_dict()}
+        (Path(self.out_dir) / f".{name}.stats.json").write_text(json.dumps(sidecar))
+        Metrics.counter(NAMESPACE, f"written/{split}").inc(count)
+        yield name
+
+
+class WriteQuarantineFn(beam.DoFn):
+    """Writes every quarantine line, sorted, as quarantine.jsonl (empty file when none)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def process(self, lines):
+        ordered = sorted(lines, key=lambda d: (d["source"], d["key"], d["reason"], d["message"]))
+        tmp = Path(self.path).with_suffix(".tmp")
+        tmp.write_text("".join(json.dumps(line, sort_keys=True) + "\n" for line in ordered))
+        tmp.replace(self.path)
+        yield len(ordered)

@@ -1,0 +1,1 @@
+"""Backbone folder; see backbone.py."""

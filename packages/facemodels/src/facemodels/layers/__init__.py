@@ -1,0 +1,8 @@
+"""Custom tf-keras layers of facemodels; each is registered for saving under package "facemodels"."""
+
+from __future__ import annotations
+
+from facemodels.layers.channels import ToChannels
+from facemodels.layers.preprocess import Preprocess
+
+__all__ = ["Preprocess", "ToChannels"]
