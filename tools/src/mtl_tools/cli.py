@@ -8,6 +8,7 @@ only faceschemas) is skipped, so `mtl --help` always works.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -63,6 +64,9 @@ def mtl() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: user mistakes become one line on stderr and exit status 2."""
+    # TensorFlow's C++ INFO/WARNING lines are noise for a command-line user; a caller can
+    # still ask for them by setting the variable.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         status = mtl.main(args=argv, prog_name="mtl", standalone_mode=False)
     except click.Abort:

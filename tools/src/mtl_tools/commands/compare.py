@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from mtl_tools.checks import require_run_folder
 from mtl_tools.errors import UserError
 
 
@@ -12,6 +13,8 @@ from mtl_tools.errors import UserError
 @click.option("--chart", default="compare.png", show_default=True, help="Bar chart PNG to write.")
 def command(run_dirs: tuple[str, ...], chart: str) -> None:
     """Compare RUN_DIRS: rows are methods, columns per-task test accuracy per dataset."""
+    for run_dir in run_dirs:
+        require_run_folder(run_dir)
     from mtl_methods.compare import bar_chart, load_runs, markdown_table
 
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from faceschemas.datasets import canonical_dataset_name
+from mtl_tools.checks import require_prepared_dataset
 from mtl_tools.errors import UserError
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": False}
@@ -79,16 +80,21 @@ def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | 
     imdb_wiki, celeba, chalearn_lap, utkface, imagefolder, csv). Beam options go after `--`
     (e.g. `-- --runner=DataflowRunner --project=P --region=R --temp_location=gs://B/tmp`).
     """
-    from facedata.pipeline import QuarantineNotEmpty, prepare
     from facedata.sources import LayoutError, get_source
 
     source = canonical_dataset_name(dataset)
     try:
-        get_source(source)
+        adapter = get_source(source)
     except ValueError as err:
         raise UserError(str(err)) from None
     if not Path(input_dir).is_dir():
         raise UserError(f"--input {input_dir}: no such folder")
+    try:  # before Beam is imported: a wrong --input is reported at once, alone
+        adapter(input_dir, **_parse_options(options)).check_layout()
+    except (LayoutError, ValueError, TypeError) as err:
+        raise UserError(str(err).splitlines()[0]) from None
+    from facedata.pipeline import QuarantineNotEmpty, prepare
+
     _progress_logging()
     try:
         manifest = prepare(source, input_dir, output_root, dataset_name=name, image_size=image_size,
@@ -121,6 +127,7 @@ def _print_summary(manifest, folder: Path) -> None:
 @click.option("--per-class", default=8, show_default=True, type=int, help="Faces per class on the sheet.")
 def inspect_command(dataset_dir: str, check: bool, sheet: str | None, no_sheet: bool, per_class: int) -> None:
     """Summary, class histograms per split, a contact sheet, and (--check) anomaly checks."""
+    require_prepared_dataset(dataset_dir)
     from facedata import inspection
     from facedata.reader import read_manifest
 

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from mtl_tools.checks import require_run_folder
 from mtl_tools.errors import UserError
 
 
@@ -17,6 +18,7 @@ from mtl_tools.errors import UserError
 def command(run_dir: str, data: tuple[str, ...], data_root: str | None, split: str) -> None:
     """Evaluate RUN_DIR's model; on the built-in benchmark every task is scored on every dataset
     from the hidden ground truth (in-domain and cross-domain)."""
+    require_run_folder(run_dir)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from mtl_tools import wiring
 
