@@ -21,7 +21,7 @@ from facedata.synth.truth import HIDDEN_TRUTH_DIR, hidden_truth_path, write_hidd
 from faceschemas.manifest import DatasetManifest
 
 # Bump whenever rendering, priors or noise change: cached benchmarks are then rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 STAMP_FILE = "benchmark.json"
 
 

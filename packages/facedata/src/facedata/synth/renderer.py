@@ -29,7 +29,6 @@ from facedata.synth.features import (
 )
 
 SUPERSAMPLE = 2
-FOREHEAD_LINE_AGES = (23.0, 35.0, 46.0, 56.0)  # one more line past each (between Adience groups)
 
 
 def _child(age: float) -> float:
@@ -95,10 +94,10 @@ def _draw_hair_cap(img, f: Frame, spec: FaceSpec) -> None:
 
 
 def _draw_wrinkles(img, f: Frame, spec: FaceSpec, eye_v: float, mouth_v: float) -> None:
-    # Wrinkles accumulate with age: one forehead line from 23, a second from 35, a third from 46,
-    # a fourth from 56; nasolabial folds from 34, crow's feet from 45.
-    age, dark, th = spec.age_years, _shade(spec.skin, 0.4), max(1, int(round(f.unit * 2.2)))
-    for i in range(sum(age >= t for t in FOREHEAD_LINE_AGES)):
+    # Wrinkles accumulate with age: forehead lines from ~27, nasolabial folds from ~34,
+    # crow's feet from ~40 (one more forehead line every 9 years).
+    age, dark, th = spec.age_years, _shade(spec.skin, 0.45), max(1, int(round(f.unit * 1.6)))
+    for i in range(int(np.clip((age - 18) / 9, 0, 5))):
         v = eye_v - 0.3 - 0.06 * i
         pts = np.array([f.point(p, v + 0.015 * abs(p))[:2] for p in np.linspace(-0.5, 0.5, 7)])
         cv2.polylines(img, [np.round(pts * 16).astype(np.int32).reshape(-1, 1, 2)], False, dark, th, AA, 4)
@@ -106,7 +105,7 @@ def _draw_wrinkles(img, f: Frame, spec: FaceSpec, eye_v: float, mouth_v: float) 
         if age >= 34:
             a, b = f.point(side * 0.2, mouth_v - 0.2), f.point(side * 0.33, mouth_v + 0.02)
             cv2.line(img, _ipt(*a[:2]), _ipt(*b[:2]), dark, th, AA, 4)
-        if age >= 45 and f.point(side * 0.7, eye_v)[2] > 0.1:
+        if age >= 40 and f.point(side * 0.7, eye_v)[2] > 0.1:
             for dv in (-0.04, 0.04):
                 a, b = f.point(side * 0.62, eye_v), f.point(side * 0.76, eye_v + dv)
                 cv2.line(img, _ipt(*a[:2]), _ipt(*b[:2]), dark, th, AA, 4)
