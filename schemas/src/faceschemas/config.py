@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from faceschemas.base import FrozenModel
 from faceschemas.datasets import DATASET_TASKS, canonical_dataset_name, looks_like_path
 from faceschemas.tasks import parse_tasks
 
@@ -29,8 +30,8 @@ DEFAULT_DATASETS = {
 }
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+class _Frozen(FrozenModel):
+    model_config = ConfigDict(validate_default=True)
 
 
 class TrainingSettings(_Frozen):

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from faceschemas.base import FrozenModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ImageSpec(_Frozen):
+class ImageSpec(FrozenModel):
     """Shape and encoding of every crop in the dataset."""
 
     height: int = Field(gt=0)
@@ -26,7 +24,7 @@ class ImageSpec(_Frozen):
         return self
 
 
-class SplitStats(_Frozen):
+class SplitStats(FrozenModel):
     """Per-split counts and statistics, used by `mtl data inspect --check`."""
 
     count: int = Field(ge=0)
@@ -41,7 +39,7 @@ class SplitStats(_Frozen):
     )
 
 
-class ShardInfo(_Frozen):
+class ShardInfo(FrozenModel):
     """One TFRecord file, relative to the dataset folder."""
 
     path: str
@@ -50,7 +48,7 @@ class ShardInfo(_Frozen):
     sha256: str = Field(min_length=64, max_length=64)
 
 
-class DatasetManifest(_Frozen):
+class DatasetManifest(FrozenModel):
     """The contract between preprocessing and every reader of a prepared dataset."""
 
     schema_version: int = 1

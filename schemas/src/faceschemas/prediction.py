@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from faceschemas.base import FrozenModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class TaskPrediction(_Frozen):
+class TaskPrediction(FrozenModel):
     """One task's answer for one face."""
 
     label: str
@@ -27,7 +25,7 @@ class TaskPrediction(_Frozen):
         return self
 
 
-class FacePrediction(_Frozen):
+class FacePrediction(FrozenModel):
     """A detected face: its box in the image (pixels), the detector, and every task's answer."""
 
     box: tuple[int, int, int, int] = Field(description="x, y, width, height, clamped to the image.")
@@ -37,7 +35,7 @@ class FacePrediction(_Frozen):
     tasks: dict[str, TaskPrediction]
 
 
-class Prediction(_Frozen):
+class Prediction(FrozenModel):
     """All faces of one image or frame."""
 
     source: str

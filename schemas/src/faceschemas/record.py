@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from faceschemas.base import FrozenModel
 from faceschemas.tasks import TASKS
 
 MISSING_LABEL = -1
@@ -17,10 +18,8 @@ MISSING_LABEL = -1
 FeatureKind = Literal["bytes", "int64", "float"]
 
 
-class FeatureSpec(BaseModel):
+class FeatureSpec(FrozenModel):
     """One scalar feature of the Example: key, wire type, and the value meaning "absent"."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     kind: FeatureKind
@@ -77,10 +76,8 @@ RECORD_FEATURES: tuple[FeatureSpec, ...] = _record_features()
 RECORD_FEATURES_BY_KEY = {f.key: f for f in RECORD_FEATURES}
 
 
-class FaceBox(BaseModel):
+class FaceBox(FrozenModel):
     """A face rectangle in pixel coordinates of the source image (x, y = top-left corner)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     x: float
     y: float
@@ -88,14 +85,12 @@ class FaceBox(BaseModel):
     h: float
 
 
-class CanonicalRecord(BaseModel):
+class CanonicalRecord(FrozenModel):
     """What a source adapter yields for one face, before decoding and cropping.
 
     Exactly one of `image_bytes` and `image_path` is set. Labels use canonical indices
     (`faceschemas.remaps`); tasks the dataset does not label are simply absent.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     sample_id: str = Field(min_length=1)
     dataset: str

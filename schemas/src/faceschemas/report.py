@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from faceschemas.base import FrozenModel
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class TaskMetrics(_Frozen):
+class TaskMetrics(FrozenModel):
     """Metrics of one task on one dataset split (spec 8.1 [REC])."""
 
     task: str
@@ -35,13 +33,13 @@ class TaskMetrics(_Frozen):
         return self
 
 
-class Timings(_Frozen):
+class Timings(FrozenModel):
     train_seconds: float = Field(ge=0, default=0.0)
     eval_seconds: float = Field(ge=0, default=0.0)
     train_images_per_second: float | None = None
 
 
-class RunReport(_Frozen):
+class RunReport(FrozenModel):
     """What `mtl train` and `mtl eval` write as report.json."""
 
     schema_version: int = 1

@@ -9,15 +9,15 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from faceschemas.base import FrozenModel
 
 TaskName = Literal["emotion", "pose", "age", "gender", "smile"]
 
 
-class TaskSpec(BaseModel):
+class TaskSpec(FrozenModel):
     """One task: its CLI letter, its classes in canonical order, and its continuous values."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: TaskName
     letter: str = Field(min_length=1, max_length=1, description="Letter used on the CLI (E, P, A, G, S).")
