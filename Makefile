@@ -22,7 +22,7 @@ help: ## List the targets
 
 setup: ## Create .venv and install every package from uv.lock (idempotent)
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON_BOOT) -m pip install --quiet "uv>=0.5,<1"
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
 	@echo "environment ready: $(VENV) ($$($(PY) --version))"
 
 demo: setup ## Prepare the built-in benchmark, train and compare methods on it

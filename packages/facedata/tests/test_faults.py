@@ -73,3 +73,19 @@ def test_strict_fails_publishes_nothing_and_keeps_the_quarantine(tmp_path):
     assert not (tmp_path / "out" / "csv").exists()
     assert (tmp_path / "out" / "csv.quarantine.jsonl").read_text().count("\n") == sum(1 for r in CSV_ROWS if r[3])
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["csv.quarantine.jsonl"]
+
+
+def test_escape_check_is_lexical_so_symlinked_image_folders_work(tmp_path):
+    # Datasets often link their image folder from another disk: that must work, while `..`
+    # and absolute paths in the label file are still refused.
+    disk = tmp_path / "other_disk"
+    fixtures.write_image(disk / "a.jpg", 40, 40, seed=1)
+    fixtures.write_image(tmp_path / "secret.jpg", 40, 40, seed=2)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "img").symlink_to(disk, target_is_directory=True)
+    (raw / "labels.csv").write_text(
+        f"path,emotion\nimg/a.jpg,happy\nimg/../../secret.jpg,sad\n{tmp_path / 'secret.jpg'},sad\n")
+    prepare("csv", raw, tmp_path / "out", image_size=32)
+    assert set(readback.records(tmp_path / "out" / "csv")) == {"csv/img/a.jpg"}
+    assert readback.reasons(tmp_path / "out" / "csv") == {"path_escapes_dataset": 2}

@@ -153,7 +153,7 @@ def inspect_command(dataset_dir: str, check: bool, sheet: str | None, no_sheet: 
 @click.option("--out", "out_dir", default="data/benchmark", show_default=True, type=click.Path(file_okay=False),
               help="Folder of the benchmark (raw/, one folder per dataset, hidden_truth/).")
 @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Size multiplier: 1 is about 11k images, 9 about 100k.")
+              help="Size multiplier: 1 is about 13.6k images, 7.5 about 100k.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, byte-identical shards.")
 @click.option("--image-size", default=64, show_default=True, type=click.IntRange(min=32), help="Crop size.")
 @click.option("--force", is_flag=True, help="Rebuild even if the folder already holds this benchmark.")

@@ -47,13 +47,14 @@ class ReadSourceFn(beam.DoFn):
 
     def __init__(self, source: str, root: str, options: dict) -> None:
         self.source, self.root, self.options = source, root, options
+        self.read_counter = Metrics.counter(NAMESPACE, "read")
 
     def process(self, _unused):
         from facedata.sources import Rejection, get_source
 
         adapter = get_source(self.source)(self.root, **self.options)
         for item in adapter.read():
-            Metrics.counter(NAMESPACE, "read").inc()
+            self.read_counter.inc()
             if isinstance(item, Rejection):
                 line = quarantine_line(item.source, item.key, item.reason, item.message)
                 yield beam.pvalue.TaggedOutput(QUARANTINE, line)
@@ -88,6 +89,11 @@ class ImageOptions:
     split_fractions: tuple[float, float, float]
 
 
+def record_split(record: CanonicalRecord, options: ImageOptions) -> str:
+    """The record's official split, else the seeded split from a hash of its sample id."""
+    return record.split or seeded_split(record.sample_id, options.split_seed, options.split_fractions)
+
+
 class ProcessRecordFn(beam.DoFn):
     """Record -> decoded, cropped, resized, encoded Example bytes plus what the stats need."""
 
@@ -101,8 +107,7 @@ class ProcessRecordFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(QUARANTINE, quarantine_line(
                 record.image_path or record.dataset, record.sample_id, err.reason, str(err)))
             return
-        split = record.split or seeded_split(record.sample_id, self.options.split_seed,
-                                             self.options.split_fractions)
+        split = record_split(record, self.options)
         pixels = crop.astype(np.float64)
         yield {
             "id": record.sample_id, "split": split, "labels": dict(record.labels),
@@ -141,7 +146,11 @@ class ProcessRecordFn(beam.DoFn):
 
 
 class AssignShardFn(beam.DoFn):
-    """Keys a processed record by (split, shard, shard count): shard = hash(id) % count."""
+    """Keys a processed record by (split, shard, shard count): shard = hash(id) % count.
+
+    `split_counts` are the records *read* per split (before duplicates and quarantine), so the
+    shard count is known before any image is processed and this step fuses with the processing.
+    """
 
     def __init__(self, num_shards: int | None, records_per_shard: int) -> None:
         self.num_shards, self.records_per_shard = num_shards, records_per_shard

@@ -14,6 +14,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from facedata.pipeline import publish
 from facedata.pipeline.dofns import NAMESPACE, QUARANTINE, ImageOptions
 from facedata.pipeline.transforms import (
+    CountPerSplit,
     DropDuplicates,
     MakeExamples,
     ReadRecords,
@@ -42,9 +43,11 @@ def build_pipeline(p: beam.Pipeline, *, source: str, input_dir: str, adapter_opt
                    num_shards: int | None) -> None:
     """Adds every step of the job to `p`."""
     read = p | "ReadRecords" >> ReadRecords(source, input_dir, adapter_options)
+    split_counts = read["records"] | "CountPerSplit" >> CountPerSplit(image)
     unique = read["records"] | "DropDuplicates" >> DropDuplicates()
     made = unique.records | "MakeExamples" >> MakeExamples(image)
-    _ = made.examples | "WriteShards" >> WriteShards(str(build_dir), tasks, num_shards, RECORDS_PER_SHARD)
+    _ = made.examples | "WriteShards" >> WriteShards(str(build_dir), tasks, num_shards, RECORDS_PER_SHARD,
+                                                     split_counts)
     quarantines = (read[QUARANTINE], unique[QUARANTINE], made[QUARANTINE])
     _ = quarantines | "WriteQuarantine" >> WriteQuarantine(str(build_dir / publish.QUARANTINE_FILE))
 

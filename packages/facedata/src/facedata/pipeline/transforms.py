@@ -13,14 +13,16 @@ from facedata.pipeline.dofns import (
     ReadSourceFn,
     WriteQuarantineFn,
     WriteShardFn,
+    record_split,
 )
 
 
 class ReadRecords(beam.PTransform):
     """Raw folder -> CanonicalRecords (main) and adapter rejections (`quarantine`).
 
-    The Reshuffle after the read spreads the records over workers; without it a multi-process
-    DirectRunner did all the work in one process (pitfalls, "Beam and TFRecords").
+    The adapter runs in one worker. The GroupByKey of DropDuplicates, which follows, is what
+    spreads the records over the workers (pitfalls, "Beam and TFRecords": some shuffle must
+    follow the read); a Reshuffle as well would only move every record once more.
     """
 
     def __init__(self, source: str, root: str, options: dict) -> None:
@@ -34,8 +36,7 @@ class ReadRecords(beam.PTransform):
             | "RunAdapter" >> beam.ParDo(ReadSourceFn(self.source, self.root, self.options)).with_outputs(
                 QUARANTINE, main="records")
         )
-        records = read.records | "Spread" >> beam.Reshuffle()
-        return {"records": records, QUARANTINE: read[QUARANTINE]}
+        return {"records": read.records, QUARANTINE: read[QUARANTINE]}
 
 
 class DropDuplicates(beam.PTransform):
@@ -62,25 +63,42 @@ class MakeExamples(beam.PTransform):
             QUARANTINE, main="examples")
 
 
+class CountPerSplit(beam.PTransform):
+    """Records per split, as read: what sets each split's shard count."""
+
+    def __init__(self, options: ImageOptions) -> None:
+        super().__init__()
+        self.options = options
+
+    def expand(self, records):
+        options = self.options
+        return (
+            records
+            | "SplitOf" >> beam.Map(lambda record: (record_split(record, options), 1))
+            | "Sum" >> beam.CombinePerKey(sum)
+        )
+
+
 class WriteShards(beam.PTransform):
-    """Groups Examples into shards by a hash of the id and writes each shard deterministically."""
+    """Groups Examples into shards by a hash of the id and writes each shard deterministically.
+
+    The shard counts come from `split_counts` (CountPerSplit on the records as read), computed
+    before the processing stage: counting the Examples instead would hold every encoded image
+    back until the count is done, and move it through the runner twice more.
+    """
 
     def __init__(self, out_dir: str, tasks: tuple[str, ...], num_shards: int | None,
-                 records_per_shard: int) -> None:
+                 records_per_shard: int, split_counts) -> None:
         super().__init__()
         self.out_dir, self.tasks = out_dir, tasks
         self.num_shards, self.records_per_shard = num_shards, records_per_shard
+        self.split_counts = split_counts
 
     def expand(self, examples):
-        counts = (
-            examples
-            | "SplitOf" >> beam.Map(lambda item: (item["split"], 1))
-            | "CountPerSplit" >> beam.CombinePerKey(sum)
-        )
         return (
             examples
             | "AssignShard" >> beam.ParDo(AssignShardFn(self.num_shards, self.records_per_shard),
-                                          beam.pvalue.AsDict(counts))
+                                          beam.pvalue.AsDict(self.split_counts))
             | "GroupByShard" >> beam.GroupByKey()
             | "WriteShard" >> beam.ParDo(WriteShardFn(self.out_dir, self.tasks))
         )

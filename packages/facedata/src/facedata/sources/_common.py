@@ -24,7 +24,7 @@ def require(adapter: SourceAdapter, *candidates: str) -> Path:
 def safe_image(adapter: SourceAdapter, relative: str, source: str, key: str) -> str | Rejection:
     """Absolute path of an image named in a label file, or a Rejection if it escapes the root."""
     try:
-        return str(adapter.resolve_image(relative))
+        return adapter.resolve_image(relative)
     except ValueError as err:
         return Rejection(source=source, key=key, reason="path_escapes_dataset", message=str(err))
 

@@ -8,6 +8,8 @@ so every adapter gets the same quarantine rules for free.
 from __future__ import annotations
 
 import abc
+import functools
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +55,21 @@ class SourceAdapter(abc.ABC):
     def read(self) -> Iterator[CanonicalRecord | Rejection]:
         """Yields one CanonicalRecord per face, or a Rejection for an unusable entry."""
 
-    def resolve_image(self, relative: str) -> Path:
-        """Joins a path from a label file onto the root, refusing paths that escape the root."""
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+    @functools.cached_property
+    def _real_root(self) -> str:
+        return os.path.realpath(self.root)
+
+    def resolve_image(self, relative: str) -> str:
+        """Joins a path from a label file onto the root, refusing paths that escape the root.
+
+        The check is lexical (`..` segments and absolute paths are refused), so symbolic links
+        inside the dataset folder still work: datasets often link their image folders from
+        another disk. It runs once per record, so it stays lexical and string-only (no filesystem
+        walk, no Path objects).
+        """
+        root = self._real_root
+        path = os.path.normpath(os.path.join(root, relative))
+        if not path.startswith(root.rstrip(os.sep) + os.sep):
             raise ValueError(f"path {relative!r} escapes the dataset folder")
         return path
 

@@ -7,6 +7,7 @@ so `neutral` is 6, never the alphabetical 4 (spec datasets.md section 1, folder 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,12 +22,17 @@ SPLIT_FOLDERS = {"train": "train", "training": "train", "val": "val", "valid": "
 
 def class_index(task: str, folder: str) -> int | None:
     """Canonical class of a folder name (name in any case, or an index), None if unknown."""
-    names = [n.lower() for n in get_task(task).class_names]
+    names = _lower_class_names(task)
     if folder.lower() in names:
-        return names.index(folder.lower())
+        return names[folder.lower()]
     if folder.isdigit() and int(folder) < len(names):
         return int(folder)
     return None
+
+
+@functools.cache
+def _lower_class_names(task: str) -> dict[str, int]:
+    return {name.lower(): index for index, name in enumerate(get_task(task).class_names)}
 
 
 @register_source("imagefolder")

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import numpy as np
-import scipy.io
 
 from facedata.sources._common import safe_image
 from facedata.sources.base import LayoutError, Rejection, SourceAdapter, register_source
@@ -49,6 +48,8 @@ class ImdbWiki(SourceAdapter):
 
     def _meta(self) -> dict[str, np.ndarray]:
         path = self._mat_path()
+        import scipy.io  # here, not at import: every adapter module loads with `facedata.sources`
+
         mat = scipy.io.loadmat(path)
         db = path.stem
         if db not in mat:

@@ -67,7 +67,7 @@ class SynthSource(SourceAdapter):
         except ValueError as err:
             return Rejection(source, key, "bad_path", f"line {key}: {err}")
         return CanonicalRecord(sample_id=row["sample_id"], dataset=self.dataset, split=row["split"] or None,
-                               image_path=str(image), labels=labels, values=values)
+                               image_path=image, labels=labels, values=values)
 
     @staticmethod
     def _label(task: str, text: str) -> int:

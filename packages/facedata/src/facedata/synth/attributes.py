@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from facedata.synth.aging import age_look
 from facedata.synth.domains import Domain
 from faceschemas.tasks import AGE_GROUP_BOUNDS, age_years_to_group, yaw_to_bin
 
@@ -102,9 +103,9 @@ def _sample_smile(rng: np.random.Generator, domain: Domain, emotion: int) -> int
 
 def _grey_hair(rng: np.random.Generator, age: float) -> tuple[int, int, int]:
     natural = np.array(HAIR_COLOURS[int(rng.integers(len(HAIR_COLOURS)))], dtype=float)
-    if age < 4:  # babies: light, sparse hair
-        natural = 0.5 * natural + 0.5 * np.array([120, 150, 170])
-    grey = float(np.clip((age - 30.0) / 35.0, 0.0, 1.0))
+    if age < 8:  # young children: lighter hair
+        natural = 0.6 * natural + 0.4 * np.array([120, 150, 170])
+    grey = age_look(age).grey
     colour = (1 - grey) * natural + grey * np.array([225, 225, 225])
     return tuple(int(c) for c in colour)
 

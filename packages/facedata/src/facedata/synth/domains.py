@@ -102,7 +102,7 @@ register_domain(
 # Adience-like: dim indoor colour snapshots, noisy and compressed, all ages.
 register_domain(
     Domain(
-        name="synth_adience", dataset_id=3, base_size=2400,
+        name="synth_adience", dataset_id=3, base_size=4800,
         emotion_prior=(0.05, 0.03, 0.03, 0.3, 0.05, 0.04, 0.5),
         yaw_mode="frontal", yaw_spread=14.0, smile_if_neutral=0.2,
         background="indoor", grey=False, brightness=(0.65, 0.95), light_strength=(0.1, 0.4),
