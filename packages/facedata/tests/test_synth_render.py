@@ -75,3 +75,23 @@ def test_domain_registry_rejects_duplicates_and_names_known():
     with pytest.raises(ValueError, match="synth_aflw"):
         get_domain("synth_nope")
     assert isinstance(get_domain("synth_aflw"), Domain)
+
+
+POOL_AFTER_OPENCV = """
+from facedata.synth import get_domain
+from facedata.synth.raw import CHUNK, render_samples
+domain = get_domain("synth_celeba")
+inline = [s.png for s in render_samples(0, domain, CHUNK, 64)]  # one chunk: in this process
+pooled = [s.png for s in render_samples(0, domain, 2 * CHUNK, 64)]  # two chunks: fork pool
+assert pooled[:CHUNK] == inline, "pool and in-process rendering differ"
+print("ok", len(pooled))
+"""
+
+
+def test_fork_pool_after_opencv_ran_in_process_neither_hangs_nor_changes_bytes():
+    # Regression: once OpenCV's thread pool had run in the parent, forked workers hung for ever.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", POOL_AFTER_OPENCV], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and f"ok {2 * 200}" in done.stdout, done.stderr[-2000:]

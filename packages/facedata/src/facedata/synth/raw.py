@@ -77,10 +77,6 @@ def make_sample(seed: int, domain: Domain, index: int, image_size: int) -> RawSa
     return RawSample(index, sid, split, png.tobytes(), truth, released)
 
 
-def _worker_init() -> None:
-    cv2.setNumThreads(1)
-
-
 def _render_chunk(args: tuple[int, str, int, int, int]) -> list[RawSample]:
     seed, name, start, stop, image_size = args
     domain = get_domain(name)
@@ -95,10 +91,18 @@ def render_samples(seed: int, domain: Domain, count: int, image_size: int):
             yield from _render_chunk(job)
         return
     # fork, not spawn: spawn re-imports the caller's __main__, which breaks scripts without a
-    # main guard. Workers use only numpy and OpenCV (single-threaded), never TensorFlow.
-    with multiprocessing.get_context("fork").Pool(POOL_WORKERS, initializer=_worker_init) as pool:
-        for chunk in pool.imap(_render_chunk, jobs):
-            yield from chunk
+    # main guard. Workers use only numpy and OpenCV, never TensorFlow. OpenCV is made
+    # single-threaded *before* the fork and restored after: calling cv2.setNumThreads in a
+    # child forked after the parent's OpenCV thread pool has run hangs for ever (seen in a
+    # test session that had rendered small sets in-process first).
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        with multiprocessing.get_context("fork").Pool(POOL_WORKERS) as pool:
+            for chunk in pool.imap(_render_chunk, jobs):
+                yield from chunk
+    finally:
+        cv2.setNumThreads(threads)
 
 
 def _label_columns(domain: Domain) -> list[str]:
