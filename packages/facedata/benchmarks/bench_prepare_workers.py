@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int)
     args = parser.parse_args()
     count = args.images or (6000 if args.quick else 40000)
-    repeats = args.repeats or (1 if args.quick else 2)
+    repeats = args.repeats or (1 if args.quick else 3)
     logging.getLogger().setLevel(logging.ERROR)
     times: dict[int, list[float]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as tmp:
