@@ -95,3 +95,17 @@ def test_fork_pool_after_opencv_ran_in_process_neither_hangs_nor_changes_bytes()
 
     done = subprocess.run([sys.executable, "-c", POOL_AFTER_OPENCV], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and f"ok {2 * 200}" in done.stdout, done.stderr[-2000:]
+
+
+def test_age_cues_are_monotonic_and_step_between_neighbouring_groups():
+    from facedata.synth.aging import age_look
+    from faceschemas.tasks import AGE_GROUP_BOUNDS
+
+    ages = np.linspace(0.0, 85.0, 400)
+    looks = [age_look(a) for a in ages]
+    assert all(b.child <= a.child for a, b in zip(looks, looks[1:], strict=False))
+    assert all(b.wrinkles >= a.wrinkles and b.grey >= a.grey for a, b in zip(looks, looks[1:], strict=False))
+    for (_, older_end), (next_start, _) in zip(AGE_GROUP_BOUNDS, AGE_GROUP_BOUNDS[1:], strict=False):
+        a, b = age_look(older_end + 0.99), age_look(next_start)  # the closest ages of two groups
+        steps = (a.child - b.child, b.wrinkles - a.wrinkles, b.grey - a.grey, float(a.bald_baby != b.bald_baby))
+        assert max(steps) >= 0.05, (older_end, next_start, steps)

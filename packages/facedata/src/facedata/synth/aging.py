@@ -30,6 +30,9 @@ _WRINKLES = ((21.0, 0.0), (25.0, 1.0), (32.0, 1.3), (38.0, 2.0), (43.0, 2.3), (4
              (60.0, 4.0))
 _GREY = ((34.0, 0.0), (40.0, 0.3), (50.0, 0.6), (60.0, 0.9), (70.0, 1.0))
 
+# Wrinkle level from which each later feature shows (between the knots of neighbouring groups).
+FEATURE_LEVELS = {"crows_feet": 1.8, "eye_bags": 2.6, "neck_lines": 2.6, "marionette_lines": 3.6,
+                  "age_spots": 3.6}
 BALD_BELOW = 3.0  # babies: no hair at all
 BEARD_FROM = 20.0  # youngest age with a beard (men only)
 
@@ -50,6 +53,10 @@ class AgeLook:
     @property
     def bald_baby(self) -> bool:
         return self.child > _curve(_CHILD, BALD_BELOW)
+
+    def shows(self, feature: str) -> bool:
+        """Whether the wrinkle-level feature `feature` (a FEATURE_LEVELS key) is drawn."""
+        return self.wrinkles >= FEATURE_LEVELS[feature]
 
 
 def age_look(age_years: float) -> AgeLook:

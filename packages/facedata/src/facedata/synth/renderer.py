@@ -124,7 +124,8 @@ def _feature_heights(child: float) -> tuple[float, float, float]:
 def _draw_wrinkles(img, f: Frame, spec: FaceSpec) -> None:
     # One more feature per whole wrinkle level (aging.py): forehead lines above the highest
     # brow, nasolabial folds, crow's feet, bags under the eyes, marionette lines, age spots.
-    level = age_look(spec.age_years).wrinkles
+    look = age_look(spec.age_years)
+    level = look.wrinkles
     if level <= 0.0:
         return
     eye_v, _, mouth_v = _feature_heights(0.0)
@@ -137,14 +138,14 @@ def _draw_wrinkles(img, f: Frame, spec: FaceSpec) -> None:
             cv2.polylines(img, [np.round(pts * 16).astype(np.int32).reshape(-1, 1, 2)], False, dark, th, AA, 4)
     for side in (-1, 1):
         _line(img, f, (side * 0.2, mouth_v - 0.22), (side * 0.34, mouth_v + 0.04), dark, th + 1)
-        if level >= 1.8:  # crow's feet
+        if look.shows("crows_feet"):
             for dv in (-0.05, 0.0, 0.05):
                 _line(img, f, (side * 0.64, eye_v), (side * 0.8, eye_v + dv), dark, th)
-        if level >= 2.6:  # bags under the eyes
+        if look.shows("eye_bags"):
             _line(img, f, (side * 0.28, eye_v + 0.1), (side * 0.52, eye_v + 0.1), dark, th)
-        if level >= 3.6:  # marionette lines
+        if look.shows("marionette_lines"):
             _line(img, f, (side * 0.25, mouth_v + 0.05), (side * 0.27, mouth_v + 0.25), dark, th)
-    if level >= 3.6:
+    if look.shows("age_spots"):
         _draw_age_spots(img, f, spec)
 
 
@@ -158,7 +159,7 @@ def _draw_age_spots(img, f: Frame, spec: FaceSpec) -> None:
 
 
 def _draw_neck_lines(img, f: Frame, spec: FaceSpec) -> None:
-    if age_look(spec.age_years).wrinkles < 2.6:
+    if not age_look(spec.age_years).shows("neck_lines"):
         return
     colour, th = _shade(spec.skin, 0.55), max(1, int(round(f.unit * 1.6)))
     for dv in (1.05, 1.2):
