@@ -20,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import write_raw_images  # noqa: E402
+from _rounds import alternating  # noqa: E402
 
 from facedata.pipeline import prepare  # noqa: E402
 from facedata.pipeline.job import multi_process_args  # noqa: E402
@@ -30,14 +31,6 @@ def timed_prepare(raw: Path, out: Path, workers: int) -> float:
     prepare("csv", raw, out, dataset_name=f"w{workers}", image_size=64, grayscale=True,
             beam_args=multi_process_args(workers))
     return time.perf_counter() - start
-
-
-def alternating(repeats: int) -> list[int]:
-    """Worker counts in the order 1, 2, 2, 1, 1, 2, ...: drifts hit both settings alike."""
-    order = []
-    for r in range(repeats):
-        order += [1, 2] if r % 2 == 0 else [2, 1]
-    return order
 
 
 def main() -> None:
@@ -52,7 +45,7 @@ def main() -> None:
     times: dict[int, list[float]] = {1: [], 2: []}
     with tempfile.TemporaryDirectory() as tmp:
         raw = write_raw_images(Path(tmp) / "raw", count, size=160)
-        for workers in alternating(repeats):
+        for workers in alternating((1, 2), repeats):
             times[workers].append(timed_prepare(raw, Path(tmp) / "out", workers))
         same = all((Path(tmp) / "out/w1" / p.name).read_bytes() == p.read_bytes()
                    for p in (Path(tmp) / "out/w2").glob("*.tfrecord"))

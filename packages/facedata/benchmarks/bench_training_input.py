@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf_keras as keras  # noqa: E402
 from _data import write_raw_images  # noqa: E402
+from _rounds import alternating  # noqa: E402
 
 import facedata  # noqa: E402
 
@@ -99,9 +100,8 @@ def best_rates(model: keras.Model, pipelines: dict[str, tf.data.Dataset], steps:
     for iterator in iterators.values():  # warm-up: fills buffers and shuffle queues
         model.fit(iterator, steps_per_epoch=max(5, steps // 5), epochs=1, verbose=0)
     best = dict.fromkeys(iterators, 0.0)
-    for r in range(rounds):
-        for name in (list(iterators) if r % 2 == 0 else list(reversed(iterators))):
-            best[name] = max(best[name], images_per_second(model, iterators[name], steps))
+    for name in alternating(list(iterators), rounds):
+        best[name] = max(best[name], images_per_second(model, iterators[name], steps))
     return best
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from facedata.synth import LABEL_NOISE, domain_names, get_domain, make_sample, render, sample_face
+from facedata.synth.aging import age_look
 from facedata.synth.domains import Domain, register_domain
+from facedata.synth.raw import CHUNK
 from faceschemas.datasets import DATASET_TASKS
+from faceschemas.tasks import AGE_GROUP_BOUNDS
 
 
 def _spec(name: str = "synth_celeba", index: int = 3):
@@ -90,17 +95,11 @@ print("ok", len(pooled))
 
 def test_fork_pool_after_opencv_ran_in_process_neither_hangs_nor_changes_bytes():
     # Regression: once OpenCV's thread pool had run in the parent, forked workers hung for ever.
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-c", POOL_AFTER_OPENCV], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and f"ok {2 * 200}" in done.stdout, done.stderr[-2000:]
+    assert done.returncode == 0 and f"ok {2 * CHUNK}" in done.stdout, done.stderr[-2000:]
 
 
 def test_age_cues_are_monotonic_and_step_between_neighbouring_groups():
-    from facedata.synth.aging import age_look
-    from faceschemas.tasks import AGE_GROUP_BOUNDS
-
     ages = np.linspace(0.0, 85.0, 400)
     looks = [age_look(a) for a in ages]
     assert all(b.child <= a.child for a, b in zip(looks, looks[1:], strict=False))

@@ -6,11 +6,12 @@ Everything an image shows is decided here from one numpy Generator, so an image 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from facedata.synth.aging import age_look
+from facedata.synth.aging import AgeLook, age_look
 from facedata.synth.domains import Domain
 from faceschemas.tasks import AGE_GROUP_BOUNDS, age_years_to_group, yaw_to_bin
 
@@ -49,6 +50,11 @@ class FaceSpec:
     noise_std: float
     jpeg_quality: int
     background_seed: int
+
+    @functools.cached_property
+    def look(self) -> AgeLook:
+        """How the age shows (aging.py), computed once per face for every drawing step."""
+        return age_look(self.age_years)
 
     @property
     def pose(self) -> int:

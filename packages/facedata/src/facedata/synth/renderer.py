@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from facedata.synth import effects
-from facedata.synth.aging import BEARD_FROM, age_look
+from facedata.synth.aging import BEARD_FROM
 from facedata.synth.attributes import FaceSpec
 from facedata.synth.domains import Domain
 from facedata.synth.features import (
@@ -33,7 +33,7 @@ SUPERSAMPLE = 2
 
 
 def _frame(spec: FaceSpec, size: int) -> Frame:
-    child = age_look(spec.age_years).child
+    child = spec.look.child
     a = spec.scale * size * (1 + 0.1 * child)
     b = a * (spec.aspect - 0.28 * child)
     unit = size / 128.0
@@ -74,12 +74,12 @@ def _draw_head(img, f: Frame, spec: FaceSpec) -> None:
     width = f.a * (0.82 + 0.18 * abs(np.cos(f.yaw)))
     hx = f.hx + 0.1 * f.a * np.sin(f.yaw)
     _ellipse(img, (hx, f.hy), (width, f.b), spec.skin)
-    jaw = spec.jaw * (0.98 if spec.gender == 1 else 0.7) * (1 - 0.25 * age_look(spec.age_years).child)
+    jaw = spec.jaw * (0.98 if spec.gender == 1 else 0.7) * (1 - 0.25 * spec.look.child)
     _ellipse(img, (hx + 0.12 * f.a * np.sin(f.yaw), f.hy + 0.33 * f.b), (width * jaw, f.b * 0.66), spec.skin)
 
 
 def _draw_hair_cap(img, f: Frame, spec: FaceSpec) -> None:
-    look = age_look(spec.age_years)
+    look = spec.look
     if look.bald_baby:
         return
     receding = spec.gender == 1 and spec.age_years > 50
@@ -124,7 +124,7 @@ def _feature_heights(child: float) -> tuple[float, float, float]:
 def _draw_wrinkles(img, f: Frame, spec: FaceSpec) -> None:
     # One more feature per whole wrinkle level (aging.py): forehead lines above the highest
     # brow, nasolabial folds, crow's feet, bags under the eyes, marionette lines, age spots.
-    look = age_look(spec.age_years)
+    look = spec.look
     level = look.wrinkles
     if level <= 0.0:
         return
@@ -159,7 +159,7 @@ def _draw_age_spots(img, f: Frame, spec: FaceSpec) -> None:
 
 
 def _draw_neck_lines(img, f: Frame, spec: FaceSpec) -> None:
-    if not age_look(spec.age_years).shows("neck_lines"):
+    if not spec.look.shows("neck_lines"):
         return
     colour, th = _shade(spec.skin, 0.55), max(1, int(round(f.unit * 1.6)))
     for dv in (1.05, 1.2):
@@ -168,7 +168,7 @@ def _draw_neck_lines(img, f: Frame, spec: FaceSpec) -> None:
 
 
 def _draw_baby_cheeks(img, f: Frame, spec: FaceSpec, eye_v: float) -> None:
-    if not age_look(spec.age_years).bald_baby:
+    if not spec.look.bald_baby:
         return
     rosy = tuple(int(0.7 * c + 0.3 * p) for c, p in zip(spec.skin, (120, 120, 235), strict=True))
     for side in (-1, 1):
@@ -186,11 +186,11 @@ def _draw_beard(img, f: Frame, spec: FaceSpec, mouth_v: float) -> None:
 
 
 def _draw_inner_face(img, f: Frame, spec: FaceSpec) -> None:
-    child = age_look(spec.age_years).child
+    child = spec.look.child
     expr = EXPRESSIONS[spec.emotion]
     eye_v, nose_v, mouth_v = _feature_heights(child)
     _draw_baby_cheeks(img, f, spec, eye_v)
-    brow_colour = _shade(spec.skin, 0.7) if age_look(spec.age_years).bald_baby else _shade(spec.hair, 0.8)
+    brow_colour = _shade(spec.skin, 0.7) if spec.look.bald_baby else _shade(spec.hair, 0.8)
     for side in (-1, 1):
         draw_brow(img, f, side, eye_v - 0.17, expr, spec.gender == 1, brow_colour)
         draw_eye(img, f, side * 0.4, eye_v, expr, child)
