@@ -12,10 +12,11 @@ PY := $(VENV)/bin/python
 MTL := $(VENV)/bin/mtl
 DATA ?= data/benchmark
 RUNS ?= runs/demo
-export TF_CPP_MIN_LOG_LEVEL ?= 2
+# 3: TensorFlow's C++ ERROR lines too ("failed call to cuInit" without a GPU); `mtl` does the same.
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
-.PHONY: help setup demo test test-slow test-all lint wheels bench schemas models clean
+.PHONY: help setup browser demo test test-slow test-all lint wheels bench results schemas models clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,27 +29,40 @@ setup: ## Create .venv and install every package from uv.lock (idempotent)
 demo: setup ## Prepare the built-in benchmark, train and compare methods on it
 	@bash pipelines/demo.sh "$(DATA)" "$(RUNS)"
 
-test: setup ## Run the default test suite (fast tests; slow ones are opt-in)
+browser: ## Install Debian's Chromium and ChromeDriver for the browser test (when missing; needs root)
+	@if ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; fi
+
+test: setup browser ## Run the default test suite (fast tests; slow ones are opt-in)
 	$(PY) -m pytest -q
 
 test-slow: setup ## Run only the slow tests (wheel independence, full-size backbones, multi-worker)
 	$(PY) -m pytest -q -m slow
 
-test-all: setup ## Run every test, slow ones included
+test-all: setup browser ## Run every test, slow ones included
 	$(PY) -m pytest -q -m "slow or not slow"
 
 lint: setup ## ruff, and import-linter contracts for DESIGN.md's dependency direction
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	@# Only faceschemas defines the registry (DESIGN.md): no package grows its own copy again.
+	@if grep -rnE "^class (Registry|UnknownNameError|DuplicateNameError)\b" packages tools pipelines --include=*.py; then \
+	  echo "lint: only faceschemas.registry defines registries"; exit 1; fi
 
 wheels: setup ## Build one wheel per package into dist/
 	@rm -rf dist
 	$(UV) build --all-packages --wheel --out-dir dist --quiet
 	@ls -1 dist
 
-bench: setup ## Run every benchmark script (packages/*/benchmarks/bench_*.py); ratios, not seconds
-	@set -e; for script in packages/*/benchmarks/bench_*.py; do \
+bench: setup ## Run every benchmark script (packages/*/benchmarks, tools/benchmarks); ratios, not seconds
+	@set -e; for script in packages/*/benchmarks/bench_*.py tools/benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(PY) $$script $(BENCH_ARGS); done
+
+results: setup ## Run the paper and ablation suites (recorded runs are skipped) and render docs/results.md
+	$(MTL) data synth --out "$(DATA)" --full-labels
+	$(MTL) suite pipelines/suites/paper.yaml --data-root "$(DATA)" $(SUITE_ARGS)
+	$(MTL) suite pipelines/suites/ablation.yaml --data-root "$(DATA)" $(SUITE_ARGS)
+	$(MTL) compare docs/results/runs --page docs/results.md
 
 schemas: setup ## Regenerate schemas/json/ from the faceschemas contracts
 	$(PY) -m faceschemas.json_schemas schemas/json

@@ -2,7 +2,8 @@
 
 Users install single packages elsewhere (facedata on Beam workers, facedemo on an edge box), so a
 package must not need the toolkit's other packages, except the dependencies DESIGN.md allows
-(mtl-methods -> pseudolabel, facedemo -> facemodels).
+(mtl-methods -> pseudolabel, facedemo -> facemodels; facepipelines, which wires suites, -> facedata,
+pseudolabel).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ INTERNAL = {
     "facepipelines": "facepipelines",
     "mtl-tools": "mtl_tools",
 }
-ALLOWED = {"mtl-methods": ["pseudolabel"], "facedemo": ["facemodels"], "facepipelines": ["facedata"]}
+ALLOWED = {"mtl-methods": ["pseudolabel"], "facedemo": ["facemodels"], "facepipelines": ["facedata", "pseudolabel"]}
 
 
 def _uv() -> list[str]:

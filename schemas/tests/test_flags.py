@@ -1,5 +1,6 @@
 """Resolution of clean and original research flags into ExperimentConfig."""
 
+import re
 import shlex
 
 import pytest
@@ -139,3 +140,120 @@ def test_every_route_points_at_a_real_field():
             assert part in model.model_fields, f"--{name} -> {route.path}"
             annotation = model.model_fields[part].annotation
             model = annotation if isinstance(annotation, type) and hasattr(annotation, "model_fields") else None
+
+
+@pytest.mark.parametrize(
+    ("argv", "path", "default"),
+    [
+        (["--is_pesudo_density=False", "--density_t=0"], "density_quantile", 0.6),
+        (["--is_pesudo_distribution=False", "--cluster_k=0"], "cluster_k", 4),
+        (["--is_pesudo=False", "--selection_threshold=0"], "selection_threshold", 0.9),
+        (["--is_interpolation=False", "--interpolation_weights=0"], "interpolation_weight", 0.9),
+    ],
+)
+def test_placeholder_zero_beside_a_switched_off_feature_is_ignored_with_a_note(argv, path, default):
+    resolution = resolve(argv, method="alternative", tasks="EP")
+    assert getattr(resolution.config.pseudo, path) == default
+    assert any(f"{argv[1]} ({argv[0].split('=')[0]} is off)" in n for n in resolution.notes)
+
+
+def test_placeholder_zero_of_freezing_keeps_the_default_and_a_nonzero_unused_value_stays():
+    resolution = resolve(["--is_freezing=False", "--no_freezing_epoch=0", "--selection_threshold=0.8"],
+                         method="joint", tasks="EP")
+    assert resolution.config.training.freeze_epochs == 32 and resolution.config.pseudo.selection_threshold == 0.8
+    assert any("no effect: --selection_threshold=0.8" in n for n in resolution.notes)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--is_pesudo_density=True", "--density_t=0"], "--density_t: Input should be greater than 0"),
+        (["--is_pesudo=True", "--is_pesudo_distribution=True", "--cluster_k=0"], "--cluster_k: Input should be greater"),
+        (["--preset=sa-mtl", "--density_t=0"], "--density_t: Input should be greater than 0"),
+        (["--is_distilled=True", "--distill_t=0"], "--distill_t: Input should be greater than 0"),
+    ],
+)
+def test_zero_with_its_feature_on_is_refused_naming_the_flag(argv, message):
+    with pytest.raises(ConfigError, match=f"^{re.escape(message)}"):
+        resolve(argv, method="alternative", tasks="EP")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--epochs", "3", "--epochs", "5"], "--epochs=5: contradicts --epochs=3 (both set training.epochs)"),
+        (["--epoch=3", "--epochs=5"], "--epochs=5: contradicts --epoch=3 (both set training.epochs)"),
+        (["--dataset_emotion=expw", "--dataset-emotion=ferplus"], "--dataset-emotion=ferplus: contradicts --dataset_emotion=expw"),
+        (["--is_pesudo=True", "--pseudo=False"], "--pseudo=False: contradicts --is_pesudo=True"),
+    ],
+)
+def test_a_field_set_twice_to_different_values_is_refused_naming_both(argv, message):
+    with pytest.raises(ConfigError) as err:
+        resolve(argv, method="alternative", tasks="EP")
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_the_same_value_twice_is_accepted_with_a_note():
+    resolution = resolve(["--epoch=3", "--epochs", "3.0", "--is_bn=True", "--batch-norm=true"], method="joint", tasks="EP")
+    assert resolution.config.training.epochs == 3 and resolution.config.training.batch_norm
+    assert "--epochs=3.0 repeats --epoch=3" in resolution.notes
+
+
+@pytest.mark.parametrize(
+    ("argv", "preset", "method"),
+    [
+        (["--is_lnorm=True", "--is_trace_norm=True"], "sfsmr", "SFSMR"),
+        (["--is_lnorm=True", "--is_nuclear_norm=True", "--is_trace_norm=True"], "slrm", "SLRM"),
+        (["--is_trace_norm=True"], "slrm", "SLRM"),
+    ],
+)
+def test_manifold_readme_flags_select_their_baseline(argv, preset, method):
+    config = resolve(argv, method="joint", tasks="EP").config
+    assert (config.preset, config.paper_method) == (preset, method)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "field"),
+    [
+        ("--pseudo-every", "3", "every_epochs"),
+        ("--cluster-method", "kmeans", "cluster_method"),
+        ("--distribution-metric", "mmd", "distribution_metric"),
+        ("--unselected", "drop", "unselected"),
+        ("--pseudo-mode", "soft", "mode"),
+        ("--confidence-threshold", "0.5", "confidence_threshold"),
+        ("--refine", "label_propagation", "refine"),
+        ("--selection-threshold", "0.7", "selection_threshold"),
+        ("--density-quantile", "0.4", "density_quantile"),
+    ],
+)
+def test_short_pseudo_label_flags(flag, value, field):
+    config = resolve(["--pseudo", flag, value], method="joint", tasks="EP").config
+    assert str(getattr(config.pseudo, field)) == value
+
+
+def test_stl_task_type_naming_a_task_the_dataset_lacks_follows_the_dataset():
+    resolution = resolve(["--task_type=10", "--dataset=aflw"], method="stl")
+    assert resolution.config.tasks == ("pose",) and resolution.config.datasets == {"pose": "aflw"}
+    assert any("--task_type=10 is gender, but aflw labels only pose" in n for n in resolution.notes)
+    with pytest.raises(ConfigError, match="--dataset_gender: aflw labels pose"):
+        resolve(["--tasks=G", "--dataset=aflw"], method="stl")
+
+
+@pytest.mark.parametrize(
+    ("argv", "method", "tasks"),
+    [
+        (["--dataset_emotion=expw", "--dataset_pose=aflw", "--is_distilled=True"], "alternative", ("emotion", "pose")),
+        (["--dataset_emotion=expw", "--dataset_pose=aflw", "--is_pesudo=True", "--is_pesudo_density=True"],
+         "alternative", ("emotion", "pose")),
+        (["--dataset_emotion=expw", "--dataset_pose=aflw", "--is_naive=True"], "joint", ("emotion", "pose")),
+        (["--dataset=SFEW", "--task_type=0"], "stl", ("emotion",)),
+    ],
+)
+def test_original_flags_without_their_script_imply_the_strategy(argv, method, tasks):
+    config = resolve(argv).config
+    assert (config.method, config.tasks) == (method, tasks)
+
+
+def test_clean_flags_without_a_method_are_still_refused():
+    with pytest.raises(ConfigError, match="--method: missing"):
+        resolve(["--epochs", "3"], tasks="EP")

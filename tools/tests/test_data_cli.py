@@ -41,19 +41,7 @@ def test_prepare_prints_progress_and_summary(prepared):
     assert (folder / "manifest.json").is_file()
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["data", "prepare", "aflw", "--input", "{raw}", "--output", "{out}"], "expected aflw.sqlite"),
-    (["data", "prepare", "nosuch", "--input", "{raw}", "--output", "{out}"], "known: adience"),
-    (["data", "prepare", "fer2013", "--input", "{raw}/missing", "--output", "{out}"], "no such folder"),
-    (["data", "prepare", "ferplus", "--input", "{raw}", "--output", "{out}", "--option", "x"], "KEY=VALUE"),
-    (["data", "inspect", "{raw}"], "no manifest.json"),
-])
-def test_user_mistakes_are_one_line_exit_2(argv, needle, tmp_path, capsys):
-    fixtures.write_fer2013_csv(tmp_path / "raw")
-    argv = [a.format(raw=tmp_path / "raw", out=tmp_path / "out") for a in argv]
-    code, _, err = run(capsys, *argv)
-    lines = [line for line in err.splitlines() if line.startswith("mtl:")]
-    assert code == 2 and len(lines) == 1 and needle in lines[0] and "Traceback" not in err
+# User mistakes of `mtl data` (one line, exit 2) are cases of test_user_errors.py.
 
 
 def test_strict_exits_non_zero_after_writing_quarantine(tmp_path, capsys):
@@ -92,3 +80,24 @@ def test_inspect_check_flags_task_without_labels(tmp_path, capsys):
     assert code == 0, err
     code, out, _ = run(capsys, "data", "inspect", str(tmp_path / "out" / "csv"), "--check", "--no-sheet")
     assert code == 1 and "anomaly labels_all_missing: train/gender" in out
+
+
+def test_inspect_writes_its_sheet_beside_the_dataset_not_into_the_cwd(prepared, tmp_path, capsys, monkeypatch):
+    folder, _, _ = prepared
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    code, out, _ = run(capsys, "data", "inspect", str(folder))
+    assert code == 0 and (folder.parent / "fer2013-sheet.png").is_file()
+    assert list((tmp_path / "cwd").iterdir()) == []
+    code, _, _ = run(capsys, "data", "inspect", str(folder), "--out", str(tmp_path / "elsewhere" / "s.png"))
+    assert code == 0 and (tmp_path / "elsewhere" / "s.png").is_file()
+
+
+def test_inspect_check_flags_malformed_shard_names(prepared, capsys):
+    folder, _, _ = prepared
+    manifest = (folder / "manifest.json").read_text()
+    (folder / "manifest.json").write_text(manifest.replace("train-00000-of-00001", "train-00000-of--0001"))
+    (folder / "train-00000-of-00001.tfrecord").rename(folder / "train-00000-of--0001.tfrecord")
+    code, out, _ = run(capsys, "data", "inspect", str(folder), "--check", "--no-sheet")
+    assert code == 1 and "anomaly shard_names: train" in out
+

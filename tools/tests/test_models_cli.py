@@ -49,19 +49,6 @@ def test_backbones_lists_every_backbone(capsys):
     assert {line.split()[0] for line in out.splitlines()} == set(facemodels.list_backbones())
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("models", "fetch", "nope"), "unknown preset 'nope'; known: mini_xception_fer2013"),
-        (("export", "no/such/run", "--format", "tflite", "--out", "x.tflite"), "no/such/run: not a run folder"),
-        (("export", PRESET, "--format", "onnx", "--out", "x"), "--format: unknown format 'onnx'; known: "),
-    ],
-)
-def test_user_mistakes_are_one_line_and_status_2(capsys, tmp_path, args, message):
-    status, out, err = _mtl(capsys, *args)
-    assert status == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-
-
 def test_export_of_a_missing_preset_says_how_to_fetch(capsys, tmp_path):
     status, _, err = _mtl(capsys, "export", PRESET, "--models-dir", str(tmp_path), "--format", "tflite",
                           "--out", str(tmp_path / "m.tflite"))

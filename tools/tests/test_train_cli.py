@@ -51,17 +51,23 @@ def test_published_dml_lwf_line_trains_and_is_scored_and_compared(mtl, bench, tm
     assert "| DML-LWF EP (mini_xception) |" in table.stdout and chart.is_file()
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--tasks", "EP", "--preset", "all-in-one", "--dataset_emotion", "synth_celeba"], "--dataset_emotion"),
-    (["--tasks", "EP", "--preset", "all-in-one", "--data-root", "/nonexistent", "--dataset_pose", "./nowhere"],
-     "no prepared data"),
-    (["--resume", "/tmp"], "not a run folder"),
-])
-def test_train_user_mistakes_are_one_line_and_exit_2(mtl, args, message):
-    result = mtl("train", *args)
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
-    assert len([line for line in result.stderr.splitlines() if line.startswith("mtl: error")]) == 1
+def test_sa_mtl_preset_trains_writes_pseudo_tables_and_mtl_pseudo_reports_them(mtl, bench, tmp_path):
+    run = _train(mtl, bench, tmp_path, "--preset sa-mtl --tasks EP --model mini_xception --epochs 2 "
+                 "--batch_size 16 --dataset_emotion synth_expw --dataset_pose synth_aflw")
+    report = json.loads((run / "report.json").read_text())
+    assert report["paper_method"].startswith("SA-MTL (soft interpolation")
+    assert {"epoch-000-pose.csv", "epoch-001-emotion.csv"} == {p.name for p in (run / "pseudo").glob("*.csv")}
+    header = (run / "pseudo" / "epoch-000-pose.csv").read_text().splitlines()[0].split(",")
+    assert {"sample_id", "confidence", "density", "distribution", "weight", "true_label", "correct"} <= set(header)
+    plot = tmp_path / "reliability.png"
+    result = mtl("pseudo", str(run), "--plot", str(plot))
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| epoch | task | images of | count | coverage | precision |")
+    assert lines[2].startswith("| 1 | pose | synth_expw |") and lines[3].startswith("| 2 | emotion | synth_aflw |")
+    assert plot.stat().st_size > 10_000
+    not_a_run = mtl("pseudo", str(tmp_path))
+    assert not_a_run.returncode == 2 and "not a run folder" in not_a_run.stderr
 
 
 @pytest.mark.slow

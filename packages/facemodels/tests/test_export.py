@@ -53,14 +53,13 @@ def _export_and_check(name, options, fmt, calibrate, tmp_path, strict_int8=True)
     _compare(model, exported, fmt, batch, strict_int8)
 
 
-@pytest.mark.parametrize("fmt", ["tflite", "tflite-int8", "savedmodel"])
-def test_export_mini_xception(fmt, small, calibrate, tmp_path):
-    _export_and_check("mini_xception", small("mini_xception"), fmt, calibrate, tmp_path)
+# mini_xception in the default run (strict int8 tolerance); the other backbones in slow runs.
+FAST_THEN_SLOW = [name if name == "mini_xception" else pytest.param(name, marks=pytest.mark.slow)
+                  for name in list_backbones()]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["tflite", "tflite-int8", "savedmodel"])
-@pytest.mark.parametrize("name", list_backbones())
+@pytest.mark.parametrize("name", FAST_THEN_SLOW)
 def test_export_every_backbone(name, fmt, small, calibrate, tmp_path):
     _export_and_check(name, small(name), fmt, calibrate, tmp_path, strict_int8=name == "mini_xception")
 

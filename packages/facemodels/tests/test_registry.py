@@ -9,7 +9,7 @@ from facemodels.export import EXPORTERS
 from facemodels.heads import HEADS, NECKS
 from facemodels.preprocessing import PREPROCESSORS
 from facemodels.presets import PRESETS
-from facemodels.registry import Registry, UnknownNameError
+from faceschemas.registry import Registry, UnknownNameError
 
 REGISTRIES = [BACKBONES, EXPORTERS, HEADS, NECKS, PREPROCESSORS, PRESETS]
 

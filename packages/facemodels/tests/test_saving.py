@@ -9,11 +9,16 @@ import tf_keras as keras
 
 import facemodels
 from facemodels.backbones import list_backbones
+from facemodels.layers import LabelEmbedding, StopGradient
 
 CUSTOM_LAYERS = {
     "Preprocess": lambda: (facemodels.Preprocess("xception"), [np.full((1, 2, 2, 1), 200.0, np.float32)]),
     "ToChannels": lambda: (facemodels.ToChannels(1), [np.full((1, 2, 2, 3), 90.0, np.float32)]),
     "CrossStitch": lambda: (facemodels.CrossStitch(), [[np.ones((2, 3), np.float32), np.zeros((2, 2), np.float32)]]),
+    # LEL-LTN (spec 7.3): the shared label embedding and the stop-gradient of the transfer networks
+    "LabelEmbedding": lambda: (LabelEmbedding([3, 2], 4),
+                               [[np.ones((2, 4), np.float32), np.arange(8, dtype=np.float32).reshape(2, 4)]]),
+    "StopGradient": lambda: (StopGradient(), [np.arange(6, dtype=np.float32).reshape(2, 3)]),
 }
 
 
@@ -25,7 +30,7 @@ def test_custom_layer_config_round_trip(name):
     assert config["registered_name"] == f"facemodels>{name}"
     clone = keras.layers.deserialize(config)
     assert type(clone) is type(layer) and clone.get_config() == layer.get_config()
-    clone.build([np.shape(x) for x in inputs] if isinstance(inputs, list) else inputs.shape)
+    clone(inputs)  # builds it
     clone.set_weights(layer.get_weights())
     for a, b in zip(tf.nest.flatten(before), tf.nest.flatten(clone(inputs)), strict=True):
         np.testing.assert_allclose(a, b)
@@ -65,13 +70,8 @@ def _savedmodel_round_trip(name, options, images, calibrate, tmp_path):
     _assert_same_outputs(model, loaded, batch)
 
 
-def test_savedmodel_round_trip(small, images, calibrate, tmp_path):
-    _savedmodel_round_trip("mini_xception", small("mini_xception"), images, calibrate, tmp_path)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", list_backbones())
-def test_savedmodel_round_trip_of_small_builds(name, small, images, calibrate, tmp_path):
+@pytest.mark.parametrize("name", _fast_then_slow(list_backbones(), ("mini_xception",)))
+def test_savedmodel_round_trip(name, small, images, calibrate, tmp_path):
     _savedmodel_round_trip(name, small(name), images, calibrate, tmp_path)
 
 

@@ -5,7 +5,8 @@ import pytest
 import tensorflow as tf
 
 from mtl_methods.losses import gold_targets, hinton_kd, masked_task_loss
-from mtl_methods.targets import DistillationProvider, ProviderContext, row_softmax
+from mtl_methods.providers.distill import DistillationProvider
+from mtl_methods.targets import ProviderContext, row_softmax
 
 
 def _targets(labels, mask, classes=3, weight=None):

@@ -33,22 +33,28 @@ def _metrics(run_dir):
 
 
 @pytest.mark.slow
-def test_kill9_mid_epoch_then_resume_ends_bit_exact(tmp_path):
+@pytest.mark.parametrize("preset", ["dml-lwf", "sa-mtl"])
+def test_kill9_mid_epoch_then_resume_ends_bit_exact(tmp_path, preset):
     """Kill -9 at step 14 (mid-epoch 2, last checkpoint at 12): the resumed run equals a full run."""
-    full = _start(tmp_path / "full", "new", tmp_path / "full.npz")
-    killed = _start(tmp_path / "killed", "new", tmp_path / "killed.npz", 14)
+    full = _start(tmp_path / "full", "new", tmp_path / "full.npz", preset)
+    killed = _start(tmp_path / "killed", "new", tmp_path / "killed.npz", preset, 14)
     full_out, full_err = full.communicate(timeout=300)
     _, killed_err = killed.communicate(timeout=300)
     assert full.returncode == 0, full_err[-2000:]
     assert killed.returncode == -signal.SIGKILL, killed_err[-2000:]
     run_dir = next((tmp_path / "killed").iterdir())
     assert not (run_dir / "report.json").exists()
-    resumed = subprocess.run([sys.executable, str(SCRIPT), run_dir, "resume", tmp_path / "resumed.npz"],
+    resumed = subprocess.run([sys.executable, str(SCRIPT), run_dir, "resume", tmp_path / "resumed.npz", preset],
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     for a, b in zip(_weights(tmp_path / "full.npz"), _weights(tmp_path / "resumed.npz"), strict=True):
         assert np.array_equal(a, b)
     assert _metrics(full_out.strip().splitlines()[-1]) == _metrics(run_dir)
+    if preset == "sa-mtl":  # the refreshed pseudo-label tables are the same files too
+        full_dir = Path(full_out.strip().splitlines()[-1])
+        tables = sorted(p.name for p in (full_dir / "pseudo").iterdir())
+        assert tables and tables == sorted(p.name for p in (run_dir / "pseudo").iterdir())
+        assert all((full_dir / "pseudo" / t).read_bytes() == (run_dir / "pseudo" / t).read_bytes() for t in tables)
 
 
 def test_truncated_newest_checkpoint_falls_back_with_a_warning(setup, capsys):
@@ -69,15 +75,16 @@ class _Interrupt(Exception):
     pass
 
 
-@pytest.mark.parametrize("stop_at", [6, 14])  # an epoch boundary (epoch 0 has 6 steps), mid-epoch 2
-def test_interrupted_then_resumed_run_matches_an_uninterrupted_one(setup, stop_at):
+@pytest.mark.parametrize("preset,stop_at", [("distilling", 6), ("distilling", 14), ("sa-mtl", 14)])
+def test_interrupted_then_resumed_run_matches_an_uninterrupted_one(setup, preset, stop_at):
+    """Stops at an epoch boundary (epoch 0 has 6 steps) or mid-epoch 2; resumes bit-exactly."""
     argv = ("--tasks", "EP", "--epochs", "3", "--batch_size", "8", "--learning_rate", "0.01")
     options = TrainerOptions(checkpoint_every=4)
-    config, model, sources, run = setup(*argv, preset="distilling", dropout=0.3, n_train=44)
+    config, model, sources, run = setup(*argv, preset=preset, dropout=0.3, n_train=44)
     full = make_trainer(config, model, sources, run, options=options)
     full.fit()
     expected = [w.numpy() for w in model.weights]
-    config, model, sources, run = setup(*argv, preset="distilling", dropout=0.3, n_train=44)
+    config, model, sources, run = setup(*argv, preset=preset, dropout=0.3, n_train=44)
     first = make_trainer(config, model, sources, run, options=options)
     original = first._after_step
 
@@ -89,7 +96,7 @@ def test_interrupted_then_resumed_run_matches_an_uninterrupted_one(setup, stop_a
     first._after_step = after_step
     with pytest.raises(_Interrupt):
         first.fit()
-    config, model, sources, _ = setup(*argv, preset="distilling", dropout=0.3, n_train=44)
+    config, model, sources, _ = setup(*argv, preset=preset, dropout=0.3, n_train=44)
     resumed = make_trainer(config, model, sources, run, options=options)
     assert resumed.resume()
     resumed.fit()

@@ -1,6 +1,6 @@
 """Subprocess entry of the kill -9 test: trains the tiny model, optionally killing itself mid-run.
 
-Usage: python tiny_run.py RUN_ROOT_OR_DIR new|resume OUT.npz [KILL_AT_STEP]
+Usage: python tiny_run.py RUN_ROOT_OR_DIR new|resume OUT.npz PRESET [KILL_AT_STEP]
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from mtl_methods.trainer import Trainer, TrainerOptions  # noqa: E402
 ARGV = ["--tasks", "EP", "--epochs", "4", "--batch_size", "8", "--seed", "3", "--learning_rate", "0.01"]
 
 
-def main(path: str, mode: str, out: str, kill_at: int | None = None) -> None:
-    config = resolve(ARGV, preset="dml-lwf").config
+def main(path: str, mode: str, out: str, preset: str, kill_at: int | None = None) -> None:
+    config = resolve(ARGV, preset=preset).config
     determinism.configure(config.seed, deterministic=True)
     model = testing.tiny_model(config.tasks, dropout=0.3)
     sources = [testing.synthetic_source("synth_expw", "emotion", n_train=44, seed=1),
@@ -48,4 +48,4 @@ def main(path: str, mode: str, out: str, kill_at: int | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None)
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else None)

@@ -79,11 +79,15 @@ class PseudoLabelSettings(_Frozen):
     interpolation_weight: float = Field(default=0.9, ge=0, le=1)
     density_quantile: float = Field(default=0.6, gt=0, le=1, description="d_c as a quantile of distances.")
     cluster_k: int = Field(default=4, ge=1)
+    cluster_method: Literal["gmm", "kmeans"] = Field(default="gmm", description="Clustering of the distribution weight.")
     unselected: Literal["distill", "drop"] = "distill"
     distribution_metric: Literal["emd", "mmd"] = "emd"
     refine: Literal["none", "label_propagation", "mrf"] = "none"
     confidence_threshold: float = Field(default=0.0, ge=0, le=1, description="LEL-LTN: keep labels at or above.")
     every_epochs: int = Field(default=1, ge=1)
+    warmup_epochs: int = Field(
+        default=0, ge=0, description="Epochs before the first refresh; the missing tasks stay masked until then."
+    )
 
     @property
     def weighted(self) -> bool:
@@ -115,6 +119,9 @@ class ExperimentConfig(_Frozen):
     naive: bool = Field(default=False, description="Missing labels stay masked (All-in-one).")
     seed: int = 0
     init_from: str | None = Field(default=None, description="Run folder whose trunk initialises this model.")
+    full_labels: bool = Field(
+        default=False, description="Train on the benchmark's full-label copies (<data root>/full_labels): the oracle."
+    )
     training: TrainingSettings = TrainingSettings()
     distill: DistillSettings = DistillSettings()
     pseudo: PseudoLabelSettings = PseudoLabelSettings()
@@ -195,6 +202,8 @@ def _check_modes(config: ExperimentConfig) -> None:
         raise ValueError("method: stl has no other task to pseudo-label, distil or regularise")
     if config.method == "joint" and distill:
         raise ValueError("distill.enabled: distillation of the previous model needs method alternative")
+    if config.full_labels and (config.method != "joint" or pseudo or distill or config.regularizers.any):
+        raise ValueError("full_labels: the full-label oracle is plain joint training (every label is given)")
     if config.regularizers.any and config.method != "joint":
         raise ValueError("regularizers: SFSMR, SLRM and LEL-LTN regularisers need method joint")
 
@@ -211,6 +220,8 @@ def describe_method(config: ExperimentConfig) -> str:
     """Names the published method of a config, e.g. "SA-MTL (soft interpolation)"."""
     if config.method == "stl":
         return "STL"
+    if config.full_labels:
+        return "Oracle (full labels)"
     regs = config.regularizers
     if regs.label_transfer:
         return "LEL-LTN"

@@ -17,6 +17,7 @@ from faceschemas.manifest import DatasetManifest
 from faceschemas.prediction import Prediction
 from faceschemas.record import CanonicalRecord
 from faceschemas.report import RunReport
+from faceschemas.suite import RunRecord, SuiteSpec
 from faceschemas.tasks import TaskSpec
 
 CONTRACTS: dict[str, type[BaseModel]] = {
@@ -26,6 +27,8 @@ CONTRACTS: dict[str, type[BaseModel]] = {
     "prediction": Prediction,
     "canonical_record": CanonicalRecord,
     "task_spec": TaskSpec,
+    "suite": SuiteSpec,
+    "run_record": RunRecord,
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from faceschemas.base import FrozenModel
+from faceschemas.layouts import DatasetLayout
 
 
 class ImageSpec(FrozenModel):
@@ -63,7 +64,7 @@ class DatasetManifest(FrozenModel):
     shards: tuple[ShardInfo, ...]
     quarantined: int = Field(ge=0, default=0)
     quarantine_reasons: dict[str, int] = Field(default_factory=dict)
-    quarantine_path: str = "quarantine.jsonl"
+    quarantine_path: str = DatasetLayout.QUARANTINE
     hidden_truth_path: str | None = Field(
         default=None, description="Built-in benchmark only: file with every record's full attribute vector."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from faceschemas.base import FrozenModel
@@ -14,6 +16,16 @@ class TaskPrediction(FrozenModel):
     index: int = Field(ge=0)
     probabilities: dict[str, float] = Field(description="Class name -> probability, summing to 1.")
     smoothed_label: str | None = Field(default=None, description="Mode over the face's recent frames (video).")
+    model: str | None = Field(
+        default=None, description="The model (or estimator) that gave this answer; None: the image's `model`."
+    )
+    source: Literal["model", "landmarks"] = Field(
+        default="model", description="`landmarks`: a geometric estimate from the detector's landmarks, not a model."
+    )
+    synthetic: bool = Field(
+        default=False, description="The model was trained on synthetic faces only: not an estimate for real faces."
+    )
+    value: float | None = Field(default=None, description="A continuous estimate behind the class (e.g. yaw degrees).")
 
     @model_validator(mode="after")
     def _label_is_argmax(self) -> TaskPrediction:
@@ -31,6 +43,9 @@ class FacePrediction(FrozenModel):
     box: tuple[int, int, int, int] = Field(description="x, y, width, height, clamped to the image.")
     detector: str
     detector_score: float | None = None
+    landmarks: dict[str, tuple[float, float]] | None = Field(
+        default=None, description="Named landmarks (x, y) in image pixels, when the detector gives them."
+    )
     track_id: int | None = None
     tasks: dict[str, TaskPrediction]
 
@@ -40,6 +55,6 @@ class Prediction(FrozenModel):
 
     source: str
     frame: int | None = None
-    model: str
+    model: str = Field(description="The model(s) that answered, comma-separated; per-task `model` says which gave what.")
     image_size: tuple[int, int] = Field(description="width, height of the input image.")
     faces: list[FacePrediction]

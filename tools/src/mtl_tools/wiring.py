@@ -11,6 +11,8 @@ from pathlib import Path
 
 from faceschemas.config import ExperimentConfig
 from faceschemas.datasets import looks_like_path
+from faceschemas.layouts import BenchmarkLayout, DatasetLayout, RunLayout
+from faceschemas.registry import Registry
 
 DATA_ROOTS = ("data/benchmark", "data")
 
@@ -21,15 +23,20 @@ def data_roots(data_root: str | None) -> list[Path]:
     return [Path(r).expanduser() for r in roots if r]
 
 
-def dataset_dir(name: str, data_root: str | None = None) -> Path:
-    """The prepared folder of a dataset name or path; ValueError naming where it looked."""
-    candidates = [Path(name).expanduser()] if looks_like_path(name) else [r / name for r in data_roots(data_root)]
+def dataset_dir(name: str, data_root: str | None = None, full_labels: bool = False) -> Path:
+    """The prepared folder of a dataset name or path; ValueError naming where it looked.
+
+    With `full_labels` a dataset name resolves to its full-label copy, `<root>/full_labels/<name>`.
+    """
+    below = Path(BenchmarkLayout.FULL_LABELS, name) if full_labels else Path(name)
+    candidates = [Path(name).expanduser()] if looks_like_path(name) else [r / below for r in data_roots(data_root)]
     for path in candidates:
-        if (path / "manifest.json").is_file():
+        if (path / DatasetLayout.MANIFEST).is_file():
             return path
     looked = ", ".join(str(p) for p in candidates)
-    raise ValueError(f"dataset {name}: no prepared data (manifest.json) in {looked}; "
-                     "prepare it (mtl data synth --out data/benchmark) or give a path")
+    hint = "mtl data synth --out data/benchmark" + (" --full-labels" if full_labels else "")
+    raise ValueError(f"dataset {name}: no prepared data ({DatasetLayout.MANIFEST}) in {looked}; "
+                     f"prepare it ({hint}) or give a path")
 
 
 def by_dataset(config: ExperimentConfig) -> dict[str, list[str]]:
@@ -54,7 +61,7 @@ def build_sources(config: ExperimentConfig, data_root: str | None = None) -> lis
     height, _, channels = input_shape(config)
     sources = []
     for name, tasks in by_dataset(config).items():
-        folder = dataset_dir(name, data_root)
+        folder = dataset_dir(name, data_root, config.full_labels)
         manifest = facedata.read_manifest(folder)
         missing = [t for t in tasks if t not in manifest.tasks]
         if missing:
@@ -72,6 +79,7 @@ def build_sources(config: ExperimentConfig, data_root: str | None = None) -> lis
             train=load("train", training=config.training.augmentation, shuffle=True),
             train_size=manifest.splits["train"].count, val=load("val"), test=load("test"),
             train_eval=load("train"), shuffle_buffer=0,  # facedata shuffles the serialized records
+            truth=hidden_truth(folder),  # pseudo-label diagnostics on the built-in benchmark
         ))
     return sources
 
@@ -83,15 +91,17 @@ def build_model(config: ExperimentConfig):
 
     determinism.configure(config.seed, config.training.deterministic)
     # Decay is AdamW's (decoupled, spec 3.5 [REC]); no L2 in the model on top of it.
+    # LEL-LTN (spec 7.3): the shared label embedding and the transfer networks' outputs.
+    ltn = config.regularizers.label_transfer
     return facemodels.build_model(config.backbone, config.tasks, dropout=config.training.dropout,
-                                  batch_norm=config.training.batch_norm)
+                                  batch_norm=config.training.batch_norm, label_embedding=ltn, label_transfer=ltn)
 
 
 def init_from(model, run_dir: str) -> None:
     """Copies the trunk of a finished run's model into `model` (multi-task -> single-task)."""
     import facemodels
 
-    source = facemodels.load_model(Path(run_dir) / "model.keras")
+    source = facemodels.load_model(Path(run_dir) / RunLayout.MODEL)
     facemodels.transfer_trunk(source, model)
 
 
@@ -117,15 +127,18 @@ def hidden_truth(folder: Path) -> dict[str, dict] | None:
         return None
 
 
+# `--distribute` values -> the tf.distribute strategy they build (TrainingSettings.distribute).
+DISTRIBUTIONS: Registry = Registry("distribution strategy")
+DISTRIBUTIONS.add("none", lambda tf: tf.distribute.get_strategy())
+DISTRIBUTIONS.add("mirrored", lambda tf: tf.distribute.MirroredStrategy())
+DISTRIBUTIONS.add("multiworker", lambda tf: tf.distribute.MultiWorkerMirroredStrategy())
+
+
 def distribution(kind: str):
     """The tf.distribute strategy of `--distribute` (none: the default strategy)."""
     import tensorflow as tf
 
-    if kind == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    if kind == "multiworker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.get_strategy()
+    return DISTRIBUTIONS.get(kind)(tf)
 
 
 def evaluate_run(run_dir: str, data: tuple[str, ...], data_root: str | None, split: str):
@@ -143,7 +156,7 @@ def evaluate_run(run_dir: str, data: tuple[str, ...], data_root: str | None, spl
     run = RunFolder(run_dir)
     config = run.config()
     if not run.model_path.is_file():
-        raise ValueError(f"{run_dir}: no model.keras; the run has not finished (mtl train --resume {run_dir})")
+        raise ValueError(f"{run_dir}: no {RunLayout.MODEL}; the run has not finished (mtl train --resume {run_dir})")
     predictor = Predictor(facemodels.load_model(run.model_path), tuple(config.tasks))
     height, _, channels = input_shape(config)
     metrics = []
@@ -167,7 +180,7 @@ def _merge_report(run, config, metrics):
 
     key = lambda m: (m.task, m.dataset, m.split, m.ground_truth)  # noqa: E731
     new = {key(m) for m in metrics}
-    old = run.read_report() if (run.path / "report.json").is_file() else None
+    old = run.read_report() if (run.path / RunLayout.REPORT).is_file() else None
     kept = [m for m in (old.metrics if old else []) if key(m) not in new]
     report = build_report(config, run, kept + metrics, old.epochs_completed if old else 0,
                           old.best_epoch if old else None, old.timings if old else Timings())
@@ -175,18 +188,3 @@ def _merge_report(run, config, metrics):
     for m in metrics:
         run.write_confusion(m, suffix="_hidden" if m.ground_truth == "hidden" else "")
     return report
-
-
-def has_hidden_truth(config: ExperimentConfig, data_root: str | None) -> bool:
-    """True when every dataset of the config is part of the built-in benchmark."""
-    from facedata.synth import hidden_truth_path
-
-    folders = [dataset_dir(n, data_root) for n in by_dataset(config)]
-    return all(hidden_truth_path(f.parent, f.name).is_file() or _manifest_truth(f) for f in folders)
-
-
-def _manifest_truth(folder: Path) -> bool:
-    import facedata
-
-    relative = facedata.read_manifest(folder).hidden_truth_path
-    return bool(relative) and (folder / relative).is_file()

@@ -7,13 +7,17 @@ record into quarantine instead of crashing (pitfalls, "Images and labels").
 from __future__ import annotations
 
 import functools
+import io
+import warnings
 
 import cv2
 import numpy as np
 
+from facedata.job_options import DEFAULT_MAX_PIXELS
 from faceschemas.record import FaceBox
 
 MIN_FACE_PIXELS = 8  # crops smaller than this are placeholders (IMDB-WIKI ships 1x1 images)
+MAX_PIXELS = DEFAULT_MAX_PIXELS  # width x height, read from the header before decoding
 
 
 class ImageRejected(ValueError):
@@ -24,14 +28,44 @@ class ImageRejected(ValueError):
         self.reason = reason
 
 
-def decode(data: bytes, channels: int) -> np.ndarray:
+def header_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the image header, without decoding the pixels; None if unknown.
+
+    PIL's `Image.open` reads only the header; its own decompression-bomb guard (over about
+    179 megapixels) raises, which counts as too large as well.
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
+    except Image.DecompressionBombError:
+        return (1 << 31, 1)
+    except Exception:  # not an image PIL knows (or a broken header): OpenCV decides below
+        return None
+
+
+def check_pixels(data: bytes, max_pixels: int) -> None:
+    """Raises ImageRejected("image_too_large") when the header announces more than `max_pixels`."""
+    size = header_size(data)
+    if size is not None and size[0] * size[1] > max_pixels:
+        shown = f"{size[0]}x{size[1]} pixels" if size[0] < 1 << 31 else "more than 179 megapixels"
+        raise ImageRejected("image_too_large", f"the image header announces {shown}, over the limit of "
+                                               f"{max_pixels} pixels (--max-pixels)")
+
+
+def decode(data: bytes, channels: int, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Decodes to uint8 HxWxC with C forced to `channels` (1 grey, 3 RGB).
 
-    cv2.imdecode returns None for truncated and non-image files; forcing the mode also makes
-    grayscale JPEGs, RGBA and 16-bit PNGs come out as 8-bit with the requested channels.
+    The header's dimensions are checked against `max_pixels` first. cv2.imdecode returns None
+    for truncated and non-image files; forcing the mode also makes grayscale JPEGs, RGBA, 16-bit
+    and CMYK images, GIFs and BMPs come out as 8-bit with the requested channels.
     """
     if not data:
         raise ImageRejected("empty_file", "the image file is empty")
+    check_pixels(data, max_pixels)
     flag = cv2.IMREAD_GRAYSCALE if channels == 1 else cv2.IMREAD_COLOR
     image = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
     if image is None:

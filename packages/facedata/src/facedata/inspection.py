@@ -15,10 +15,13 @@ import numpy as np
 from facedata.records import iter_tfrecord
 from facedata.stats import StatsAccumulator
 from faceschemas.manifest import DatasetManifest
+from faceschemas.record import IMAGE_ENCODED, SAMPLE_ID, label_key, value_key
+from faceschemas.tasks import TASKS
 
 SHARE_TOLERANCE = 0.1  # largest allowed change of a class's share of its split
 MEAN_TOLERANCE = 10.0  # pixel mean drift, in grey levels
 MIN_PIXEL_STD = 2.0  # below this the images are (nearly) constant
+_VALUE_NAMES = {value_key(v): v for spec in TASKS.values() for v in spec.continuous_values}
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,12 @@ def iter_examples(dataset_dir: Path, manifest: DatasetManifest, split: str) -> I
         for data in iter_tfrecord(Path(dataset_dir) / relative):
             feature = tf.train.Example.FromString(data).features.feature
             flag = cv2.IMREAD_GRAYSCALE if manifest.image.channels == 1 else cv2.IMREAD_COLOR
-            image = cv2.imdecode(np.frombuffer(feature["image/encoded"].bytes_list.value[0], np.uint8), flag)
+            image = cv2.imdecode(np.frombuffer(feature[IMAGE_ENCODED].bytes_list.value[0], np.uint8), flag)
             yield {
-                "id": feature["sample/id"].bytes_list.value[0].decode(),
-                "labels": {t: feature[f"label/{t}"].int64_list.value[0] for t in manifest.tasks},
-                "values": {k.split("/", 1)[1]: v.float_list.value[0] for k, v in feature.items()
-                           if k.startswith("value/")},
+                "id": feature[SAMPLE_ID].bytes_list.value[0].decode(),
+                "labels": {t: feature[label_key(t)].int64_list.value[0] for t in manifest.tasks},
+                "values": {_VALUE_NAMES[k]: v.float_list.value[0] for k, v in feature.items()
+                           if k in _VALUE_NAMES},
                 "image": None if image is None else image.reshape(image.shape[0], image.shape[1], -1),
             }
 
@@ -125,7 +128,20 @@ def check(dataset_dir) -> list[Anomaly]:
     return found
 
 
+def _check_shard_names(manifest: DatasetManifest) -> Iterator[Anomaly]:
+    """Every split's shards are exactly <split>-00000-of-N ... <split>-(N-1)-of-N, N >= 1."""
+    from facedata.splits import shard_name
+
+    for split in sorted({s.split for s in manifest.shards} | set(manifest.splits)):
+        paths = sorted(s.path for s in manifest.shards if s.split == split)
+        total = len(paths)
+        if not paths or paths != [shard_name(split, i, total) for i in range(total)]:
+            yield Anomaly("shard_names", split, f"shards {paths[:3]} are not {split}-00000-of-{max(total, 1):05d}... "
+                          f"({total} shards)")
+
+
 def _check_shards(dataset_dir: Path, manifest: DatasetManifest) -> Iterator[Anomaly]:
+    yield from _check_shard_names(manifest)
     for shard in manifest.shards:
         path = dataset_dir / shard.path
         if not path.is_file():

@@ -7,6 +7,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from facedata.augment import augment
+from faceschemas.layouts import DatasetLayout
 from faceschemas.manifest import DatasetManifest
 from faceschemas.record import IMAGE_ENCODED, RECORD_FEATURES, SAMPLE_ID, label_key, value_key
 from faceschemas.tasks import TASKS
@@ -18,9 +19,9 @@ _DTYPES = {"bytes": tf.string, "int64": tf.int64, "float": tf.float32}
 
 def read_manifest(dataset_dir) -> DatasetManifest:
     """The manifest of a prepared dataset; FileNotFoundError if the folder is not one (or unfinished)."""
-    path = Path(dataset_dir) / "manifest.json"
+    path = Path(dataset_dir) / DatasetLayout.MANIFEST
     if not path.is_file():
-        raise FileNotFoundError(f"{dataset_dir} has no manifest.json: not a prepared dataset (or the job did not finish)")
+        raise FileNotFoundError(f"{dataset_dir} has no {DatasetLayout.MANIFEST}: not a prepared dataset (or the job did not finish)")
     return DatasetManifest.model_validate_json(path.read_text())
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import math
 
+from faceschemas.layouts import DatasetLayout
+
 SPLIT_NAMES = ("train", "val", "test")
 
 
@@ -43,4 +45,4 @@ def default_num_shards(count: int, records_per_shard: int = 4096) -> int:
 
 def shard_name(split: str, index: int, total: int) -> str:
     """`<split>-NNNNN-of-MMMMM.tfrecord` (DESIGN.md, Outputs)."""
-    return f"{split}-{index:05d}-of-{total:05d}.tfrecord"
+    return DatasetLayout.shard_name(split, index, total)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from facemodels.backbones import BACKBONE_NAME, BackboneSpec, get_backbone, list_backbones
 from facemodels.builder import build_model
 from facemodels.heads import CrossStitch
-from facemodels.layers import Preprocess, ToChannels
-from facemodels.saving import load_model, save_model
+from facemodels.layers import LabelEmbedding, Preprocess, StopGradient, ToChannels
+from facemodels.model_files import UnsafeModelError
+from facemodels.saving import load_model, save_model, trusted_models
 from facemodels.trunk import backbone_layers, get_trunk, set_backbone_trainable, transfer_trunk
 from facemodels.weights import copy_matching_weights, load_weights
 
@@ -20,8 +21,11 @@ __all__ = [
     "BACKBONE_NAME",
     "BackboneSpec",
     "CrossStitch",
+    "LabelEmbedding",
     "Preprocess",
+    "StopGradient",
     "ToChannels",
+    "UnsafeModelError",
     "backbone_layers",
     "build_model",
     "copy_matching_weights",
@@ -33,4 +37,5 @@ __all__ = [
     "save_model",
     "set_backbone_trainable",
     "transfer_trunk",
+    "trusted_models",
 ]

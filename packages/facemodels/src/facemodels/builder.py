@@ -2,7 +2,9 @@
 
 Graph: raw pixels [0, 255] -> [ToChannels] -> Preprocess (the backbone's own) -> nested trunk
 model "backbone" -> neck -> one head per task (-> cross-stitch) -> a dict of outputs:
-`{task: probabilities, f"{task}_logits", f"{task}_features"}` plus regression outputs.
+`{task: probabilities, f"{task}_logits", f"{task}_features"}` plus regression outputs. LEL-LTN
+(spec 7.3): `label_embedding` makes every task's logits from one shared label embedding, and
+`label_transfer` adds `f"{task}_transfer_logits"`, the label transfer network's outputs.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import tensorflow as tf
 import tf_keras as keras
 
 from facemodels.backbones import BackboneSpec, get_backbone
-from facemodels.heads import HEADS, NECKS, HeadOptions, add_regression_heads
+from facemodels.heads import HEADS, NECKS, HeadOptions, add_regression_heads, add_transfer_networks
+from facemodels.heads.label_transfer import DEFAULT_EMBEDDING_DIM
 from facemodels.layers import Preprocess, ToChannels
 from faceschemas.tasks import parse_tasks, task_letters
 
@@ -30,6 +33,8 @@ def build_model(
     freeze_backbone: bool = False,
     cross_stitch: bool | Sequence[str] | None = None,
     regression: Sequence[str] = (),
+    label_embedding: bool | int = False,
+    label_transfer: bool = False,
     input_shape: Sequence[int] | None = None,
     input_channels: int | None = None,
     weights: str | Path | None = None,
@@ -48,6 +53,12 @@ def build_model(
         cross_stitch: A pair of task names joined by a cross-stitch unit, or True for
             ("emotion", "pose") as in the original vggFace (spec 3.2). Dense heads only.
         regression: Continuous targets to regress (`age_years`, `yaw`, ...), one Dense(1) each.
+        label_embedding: LEL (spec 7.3): True (dim 64) or the embedding dim; each task's logits
+            become its classifier input projected to dim times the task's rows of one label
+            embedding matrix shared by all tasks (layer `label_embedding`).
+        label_transfer: LTN (spec 7.3): per task an MLP (2 x 64, ReLU) from the other tasks'
+            predicted distributions (stop-gradient) to its labels, output `{task}_transfer_logits`.
+            Needs two or more tasks.
         input_shape: (H, W) or (H, W, C) overriding the backbone's default input.
         input_channels: Channels the model accepts when they differ from the backbone's:
             RGB crops into a grey backbone are converted by luma, grey into RGB repeated.
@@ -62,7 +73,8 @@ def build_model(
     spec = get_backbone(backbone)
     task_names = parse_tasks(list(tasks) if not isinstance(tasks, str) else tasks)
     shape = _trunk_shape(spec, input_shape)
-    options = HeadOptions(dropout, batch_norm, float(weight_decay), _stitch_pair(cross_stitch, task_names))
+    options = HeadOptions(dropout, batch_norm, float(weight_decay), _stitch_pair(cross_stitch, task_names),
+                          label_embedding=_embedding_dim(label_embedding))
     inputs = keras.Input((*shape[:2], input_channels or shape[2]), name="image")
     x = ToChannels(shape[2], name="to_channels")(inputs) if input_channels not in (None, shape[2]) else inputs
     x = Preprocess(spec.preprocess_name, name="preprocess")(x)
@@ -71,7 +83,10 @@ def build_model(
     feature_map = trunk(x)
     shared = NECKS.get(spec.neck)(feature_map, options)
     heads = HEADS.get(spec.head)(feature_map, shared, task_names, options)
-    outputs = _output_dict(heads, add_regression_heads(shared, tuple(regression), float(weight_decay)))
+    extra = add_regression_heads(shared, tuple(regression), float(weight_decay))
+    if label_transfer:
+        extra |= add_transfer_networks(heads, weight_decay=float(weight_decay))
+    outputs = _output_dict(heads, extra)
     model = keras.Model(inputs, outputs, name=name or f"{backbone}_{task_letters(task_names)}")
     if weights is not None:
         from facemodels.weights import load_weights
@@ -89,6 +104,17 @@ def _trunk_shape(spec: BackboneSpec, input_shape: Sequence[int] | None) -> tuple
     if len(shape) != 3:
         raise ValueError(f"input_shape must be (H, W) or (H, W, C), got {tuple(input_shape)}")
     return shape  # type: ignore[return-value]
+
+
+def _embedding_dim(label_embedding: bool | int | None) -> int:
+    """0 (off), the default 64 for True, or a positive dim."""
+    if label_embedding is None or label_embedding is False:
+        return 0
+    if label_embedding is True:
+        return DEFAULT_EMBEDDING_DIM
+    if int(label_embedding) < 1:
+        raise ValueError(f"label_embedding must be True or a positive dim, got {label_embedding!r}")
+    return int(label_embedding)
 
 
 def _stitch_pair(cross_stitch: bool | Sequence[str] | None, tasks: tuple[str, ...]) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from facemodels.registry import Registry
+from faceschemas.registry import Registry
 
 PreprocessFn = Callable[[Any], Any]
 PREPROCESSORS: Registry[PreprocessFn] = Registry("preprocessing")

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import tf_keras as keras
 
+from facemodels.model_files import model_format
+from facemodels.saving import load_model
+
 
 def load_weights(model: keras.Model, path: str | Path) -> list[str]:
     """Loads weights from a local file into `model`.
@@ -24,8 +27,8 @@ def load_weights(model: keras.Model, path: str | Path) -> list[str]:
     path = Path(path)
     if not path.exists() and not Path(f"{path}.index").exists():
         raise FileNotFoundError(f"weights file not found: {path}")
-    if path.suffix == ".keras":
-        source = keras.models.load_model(path, compile=False)
+    if path.is_file() and model_format(path) == "keras_zip":
+        source = load_model(path)  # refuses layers that carry code unless trusted
         copied = copy_matching_weights(source, model)
         if not copied:
             raise ValueError(f"{path}: no layer matches model {model.name!r} by name and shape")

@@ -14,6 +14,7 @@ import numpy as np
 
 from faceschemas.report import RunReport
 from faceschemas.tasks import task_letters
+from mtl_methods.results import cell_text
 from mtl_methods.runs import RunFolder
 
 
@@ -61,11 +62,7 @@ def table_data(loaded) -> tuple[list[str], list[str], dict[tuple[str, str], list
 
 
 def _cell(values: list[float]) -> str:
-    if not values:
-        return "–"
-    if len(values) == 1:
-        return f"{100 * values[0]:.2f}"
-    return f"{100 * np.mean(values):.2f} ± {100 * np.std(values, ddof=1):.2f} (n={len(values)})"
+    return cell_text(values, digits=2, count=True)
 
 
 def markdown_table(loaded) -> str:

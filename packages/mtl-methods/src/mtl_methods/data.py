@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import tensorflow as tf
 
 Mixer = Callable[..., tf.data.Dataset]
@@ -30,6 +31,14 @@ class DataSource:
     test: tf.data.Dataset | None = None
     train_eval: tf.data.Dataset | None = None  # not augmented; targets are computed on it
     shuffle_buffer: int | None = None  # None: min(train_size, 512); 0: the source shuffles itself
+    truth: dict[str, dict] | None = None  # sample id -> {"labels": {task: class}}: hidden truth, if any
+
+    def true_labels(self, task: str, ids) -> np.ndarray | None:
+        """Hidden true labels of `task` for sample ids (-1 unknown); None without hidden truth."""
+        if self.truth is None:
+            return None
+        keys = [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+        return np.array([self.truth.get(k, {}).get("labels", {}).get(task, -1) for k in keys], np.int64)
 
     def eval_train(self) -> tf.data.Dataset:
         return self.train_eval if self.train_eval is not None else self.train

@@ -12,10 +12,10 @@ import tf_keras as keras
 from faceschemas.config import ExperimentConfig
 from faceschemas.report import RunReport, TaskMetrics, Timings
 from mtl_methods.data import DataSource, Mixer
-from mtl_methods.evaluation import evaluate_sources
+from mtl_methods.evaluation import evaluate_against_truth, evaluate_sources
+from mtl_methods.providers import provider_for
 from mtl_methods.runs import RunFolder
 from mtl_methods.strategies import build_strategy
-from mtl_methods.targets import provider_for
 from mtl_methods.trainer import Trainer, TrainerOptions, default_backbone
 
 
@@ -30,6 +30,7 @@ def make_trainer(config: ExperimentConfig, model, sources: list[DataSource], run
         config.method, tasks=tuple(config.tasks), sources=sources, batch_size=training.batch_size,
         seed=config.seed, steps_per_epoch=training.steps_per_epoch, mixer=mixer,
         provider=provider_for(config), ratio=training.mix, distribute=distribute,
+        refresh_every=config.pseudo.every_epochs, refresh_warmup=config.pseudo.warmup_epochs,
     )
     return Trainer(model, strategy, config, run, backbone, options, distribution)
 
@@ -57,13 +58,18 @@ def finish(trainer: Trainer) -> RunReport:
     metrics: list[TaskMetrics] = []
     for split in ("val", "test"):
         metrics += evaluate_sources(trainer.predictor, trainer.strategy.sources, split)
+    # On the built-in benchmark every task is also scored on every dataset's test images from the
+    # hidden truth (cross-domain columns), here, so report.json is complete when it is first written.
+    for source in trainer.strategy.sources:
+        if source.truth is not None and source.test is not None:
+            metrics += evaluate_against_truth(trainer.predictor, source.test, source.truth, source.name, "test")
     images = trainer.train_seconds and _images_per_second(trainer)
     report = build_report(trainer.config, trainer.run, metrics, int(trainer.state.epoch.numpy()), best,
                           Timings(train_seconds=trainer.train_seconds,
                                   eval_seconds=time.perf_counter() - start,
                                   train_images_per_second=images or None))
     for m in metrics:
-        trainer.run.write_confusion(m)
+        trainer.run.write_confusion(m, suffix="_hidden" if m.ground_truth == "hidden" else "")
     trainer.run.write_report(report)
     trainer.model.save(trainer.run.model_path)
     return report

@@ -8,7 +8,10 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from faceschemas.config import ExperimentConfig
+from faceschemas.layouts import RunLayout
 from faceschemas.report import RunReport, TaskMetrics
 from faceschemas.tasks import TASKS, task_letters
 
@@ -20,36 +23,42 @@ class RunFolder:
         self.path = Path(path)
 
     @classmethod
-    def create(cls, root: str | os.PathLike, config: ExperimentConfig) -> RunFolder:
-        """A fresh folder with config.json written before any training starts."""
+    def create(cls, root: str | os.PathLike, config: ExperimentConfig, name: str | None = None) -> RunFolder:
+        """A fresh folder (`name`, or a timestamped one) with config.json written before training.
+
+        Raises:
+            ValueError: when a folder called `name` exists already (resume it instead).
+        """
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
-        run = cls(Path(root) / f"{stamp}-{config.method}-{task_letters(config.tasks)}")
-        run.path.mkdir(parents=True, exist_ok=False)
-        run.write_json("config.json", config.model_dump(mode="json"))
+        run = cls(Path(root) / (name or f"{stamp}-{config.method}-{task_letters(config.tasks)}"))
+        if run.path.exists():
+            raise ValueError(f"{run.path}: exists already; resume it with mtl train --resume {run.path}")
+        run.path.mkdir(parents=True)
+        run.write_json(RunLayout.CONFIG, config.model_dump(mode="json"))
         return run
 
     def config(self) -> ExperimentConfig:
         """The run's config; ValueError when the folder is not a run folder."""
-        path = self.path / "config.json"
+        path = self.path / RunLayout.CONFIG
         if not path.is_file():
-            raise ValueError(f"{self.path}: not a run folder (no config.json)")
+            raise ValueError(f"{self.path}: not a run folder (no {RunLayout.CONFIG})")
         return ExperimentConfig.model_validate_json(path.read_text())
 
     @property
     def checkpoints(self) -> Path:
-        return self.path / "checkpoints"
+        return self.path / RunLayout.CHECKPOINTS
 
     @property
     def best(self) -> Path:
-        return self.path / "checkpoints" / "best"
+        return self.path / RunLayout.CHECKPOINTS / RunLayout.BEST
 
     @property
     def tensorboard(self) -> Path:
-        return self.path / "tensorboard"
+        return self.path / RunLayout.TENSORBOARD
 
     @property
     def model_path(self) -> Path:
-        return self.path / "model.keras"
+        return self.path / RunLayout.MODEL
 
     def write_json(self, name: str, data: dict) -> None:
         """Writes atomically (temp file + rename) so a kill never leaves half a JSON file."""
@@ -58,11 +67,11 @@ class RunFolder:
         os.replace(tmp, self.path / name)
 
     def append_metrics(self, record: dict) -> None:
-        with open(self.path / "metrics.jsonl", "a") as f:
+        with open(self.path / RunLayout.METRICS, "a") as f:
             f.write(json.dumps(record, default=float) + "\n")
 
     def read_metrics(self) -> list[dict]:
-        path = self.path / "metrics.jsonl"
+        path = self.path / RunLayout.METRICS
         if not path.is_file():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -70,7 +79,7 @@ class RunFolder:
     def truncate_metrics(self, epochs: int) -> None:
         """Drops lines of epochs >= `epochs` (written after the checkpoint a resume starts from)."""
         keep = [r for r in self.read_metrics() if r["epoch"] < epochs]
-        self.write_text("metrics.jsonl", "".join(json.dumps(r) + "\n" for r in keep))
+        self.write_text(RunLayout.METRICS, "".join(json.dumps(r) + "\n" for r in keep))
 
     def write_text(self, name: str, text: str) -> None:
         tmp = self.path / f".{name}.tmp"
@@ -79,7 +88,7 @@ class RunFolder:
 
     def write_confusion(self, metrics: TaskMetrics, suffix: str = "") -> Path:
         """confusion/<split>_<task>_<dataset><suffix>.csv with class names on both axes."""
-        folder = self.path / "confusion"
+        folder = self.path / RunLayout.CONFUSION
         folder.mkdir(exist_ok=True)
         path = folder / f"{metrics.split}_{metrics.task}_{Path(metrics.dataset).name}{suffix}.csv"
         names = TASKS[metrics.task].class_names
@@ -90,11 +99,51 @@ class RunFolder:
                 writer.writerow([name, *row])
         return path
 
-    def write_report(self, report: RunReport, name: str = "report.json") -> None:
+    @property
+    def pseudo(self) -> Path:
+        return self.path / RunLayout.PSEUDO
+
+    def write_pseudo_table(self, epoch: int, task: str, parts: list[dict]) -> Path:
+        """pseudo/epoch-NNN-<task>.csv: one row per sample of a target refresh (spec 8.4 [REC])."""
+        self.pseudo.mkdir(exist_ok=True)
+        path = self.pseudo / f"epoch-{epoch:03d}-{task}.csv"
+        columns = list(dict.fromkeys(c for part in parts for c in part))
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            for part in parts:
+                cells = [_csv_column(part.get(c), len(part["dataset"])) for c in columns]
+                writer.writerows(zip(*cells, strict=True))
+        os.replace(tmp, path)
+        return path
+
+    def pseudo_tables(self) -> list[Path]:
+        """Every pseudo-label table of the run, oldest epoch first."""
+        return sorted(self.pseudo.glob("epoch-*.csv")) if self.pseudo.is_dir() else []
+
+    def write_report(self, report: RunReport, name: str = RunLayout.REPORT) -> None:
         self.write_json(name, report.model_dump(mode="json"))
 
-    def read_report(self, name: str = "report.json") -> RunReport:
+    def read_report(self, name: str = RunLayout.REPORT) -> RunReport:
         path = self.path / name
         if not path.is_file():
             raise ValueError(f"{self.path}: no {name}; the run has not finished (mtl train --resume)")
         return RunReport.model_validate_json(path.read_text())
+
+
+def _csv_column(values, length: int) -> list:
+    """Cells of one CSV column: ids decoded, floats shortened, a missing column left empty."""
+    if values is None:
+        return [""] * length
+    out = []
+    for value in values:
+        if isinstance(value, bytes):
+            out.append(value.decode(errors="replace"))
+        elif isinstance(value, (float, np.floating)):
+            out.append(f"{float(value):.6g}")
+        elif isinstance(value, (bool, np.bool_)):
+            out.append(int(value))
+        else:
+            out.append(value)
+    return out

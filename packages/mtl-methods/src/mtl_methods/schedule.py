@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from mtl_methods.registry import Registry
+from faceschemas.registry import Registry
 
 SCHEDULES: Registry = Registry("learning-rate schedule")
 

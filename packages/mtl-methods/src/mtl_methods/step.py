@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from faceschemas.tasks import TASKS
 from mtl_methods.losses import gold_targets, masked_task_loss
+from mtl_methods.regularizers.base import RegularizerInputs
 
 
 def batch_targets(labels: dict, masks: dict, ids: tf.Tensor, tasks, tables: dict) -> dict:
@@ -32,14 +33,20 @@ def batch_targets(labels: dict, masks: dict, ids: tf.Tensor, tasks, tables: dict
 
 
 class StepBuilder:
-    """Builds the training step for the current trainable variables (freezing changes them)."""
+    """Builds the training step for the current trainable variables (freezing changes them).
+
+    `regularizers` (`mtl_methods.regularizers.build_regularizers`) are added to the total loss;
+    each one's value also appears in the per-loss dict as `reg_<name>` (logged per epoch as
+    `train_loss_reg_<name>` when the LoopState was made with those names).
+    """
 
     def __init__(self, model, optimizer, tasks, loss_weights, tables, state, temperature=1.0,
-                 normalization="labelled", strategy=None) -> None:
+                 normalization="labelled", strategy=None, regularizers=()) -> None:
         self.model, self.optimizer, self.tasks = model, optimizer, tasks
         self.loss_weights, self.tables, self.state = loss_weights, tables, state
         self.temperature, self.normalization = temperature, normalization
         self.strategy = strategy or tf.distribute.get_strategy()
+        self.regularizers = tuple(regularizers)
 
     def losses(self, images, labels, masks, ids):
         targets = batch_targets(labels, masks, ids, self.tasks, self.tables)
@@ -49,6 +56,12 @@ class StepBuilder:
         total = tf.add_n([self.loss_weights.get(t, 1.0) * per_task[t] for t in self.tasks])
         if self.model.losses:
             total += tf.add_n(self.model.losses)
+        if self.regularizers:
+            gold = {t: gold_targets(labels[t], masks[t], TASKS[t].num_classes) for t in self.tasks}
+            inputs = RegularizerInputs(outputs, targets, tuple(self.tasks), gold)
+            terms = {f"reg_{r.name}": r(inputs) for r in self.regularizers}
+            total += tf.add_n(list(terms.values()))
+            per_task = per_task | terms
         return total, per_task
 
     def replica_step(self, batch, variables):

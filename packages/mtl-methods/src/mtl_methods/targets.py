@@ -1,9 +1,10 @@
-"""Targets for the tasks a dataset does not label: the "target provider" hook (spec 5.3, 6).
+"""Targets for the tasks a dataset does not label: the "target provider" contract (spec 5.3, 6).
 
-At the start of an alternating epoch the strategy runs the model, as it is then, over every
-training image of the current dataset and asks a provider for the other tasks' per-sample
-targets. Distillation (DML-LWF, Distilling; spec 6.3) is implemented here; SA-MTL's pseudo-label
-provider (spec 6.1-6.8, built on `pseudolabel`) registers itself the same way later.
+At a refresh (the start of an alternating epoch, or every N joint epochs) the strategy runs the
+model, as it is then, over the training images that lack a task's label and asks a provider for
+that task's per-sample targets. Providers live one per file in `mtl_methods.providers` and
+register themselves in `PROVIDERS`; `mtl_methods.providers.provider_for` picks the one a config
+asks for.
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ from typing import Protocol
 
 import numpy as np
 
-from mtl_methods.registry import Registry
+from faceschemas.registry import Registry
 
 
 @dataclass
 class ProviderContext:
-    """What a provider sees: the model's outputs on the current dataset's training images."""
+    """What a provider sees: the model's outputs on the images that lack `task`'s label."""
 
-    task: str  # the task to provide targets for (not labelled by the current dataset)
-    dataset: str  # the current dataset
+    task: str  # the task to provide targets for (not labelled by `dataset`)
+    dataset: str  # the dataset whose images are labelled (U)
     epoch: int
     ids: np.ndarray  # [N] sample ids (bytes)
     logits: np.ndarray  # [N, C] logits of `task`
-    features: np.ndarray | None = None  # [N, D] head features of `task`, when the provider needs them
-    extra: dict = field(default_factory=dict)  # room for later providers (e.g. the labelled set L)
+    features: np.ndarray | None = None  # [N, D] head features of `task` on U, when needed
+    labelled_features: np.ndarray | None = None  # [M, D] the same head's features on L (gold set)
+    truth: np.ndarray | None = None  # [N] hidden true labels of U (built-in benchmark), -1 unknown
+    seed: int = 0
 
 
 @dataclass
@@ -37,7 +40,8 @@ class ProvidedTargets:
     weight: np.ndarray  # [N]
     has_label: np.ndarray  # [N] 0/1
     kd: np.ndarray  # [N] 1: match in Hinton T^2-KL form (losses.per_sample_loss)
-    table: dict[str, np.ndarray] = field(default_factory=dict)  # columns for a per-epoch CSV
+    table: dict[str, np.ndarray] = field(default_factory=dict)  # columns of the per-refresh CSV
+    diagnostics: dict[str, float | None] = field(default_factory=dict)  # precision, AUROC, ...
 
     def packed(self) -> np.ndarray:
         """[N, C + 3] rows stored in the strategy's per-sample lookup table."""
@@ -48,7 +52,10 @@ class ProvidedTargets:
 class TargetProvider(Protocol):
     """Makes targets for a task from the model's outputs on images that lack its labels."""
 
-    needs_features: bool
+    needs_features: bool  # head features of U
+    needs_labelled_features: bool  # head features of L (the gold-labelled training set)
+    # Optional: `logits_output = "transfer_logits"` makes targets from `{task}_transfer_logits`
+    # instead of `{task}_logits` (a provider reading another head, e.g. LEL-LTN's transfer network).
 
     def __call__(self, context: ProviderContext) -> ProvidedTargets: ...
 
@@ -62,32 +69,3 @@ def row_softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
-
-
-@PROVIDERS.register("distill")
-class DistillationProvider:
-    """Learning without forgetting on the non-current head (DML-LWF T=1, Distilling T=2)."""
-
-    needs_features = False
-
-    def __init__(self, temperature: float = 2.0, kd_form: str = "paper_ce") -> None:
-        if kd_form not in ("paper_ce", "hinton"):
-            raise ValueError(f"unknown kd_form {kd_form!r}; known: paper_ce, hinton")
-        self.temperature, self.kd_form = temperature, kd_form
-
-    def __call__(self, context: ProviderContext) -> ProvidedTargets:
-        soft = row_softmax(context.logits, self.temperature)
-        ones = np.ones(len(soft), np.float32)
-        kd = ones if self.kd_form == "hinton" else np.zeros_like(ones)
-        return ProvidedTargets(soft, ones, ones.copy(), kd)
-
-
-def provider_for(config) -> TargetProvider | None:
-    """The provider an ExperimentConfig asks for, or None (naive: other tasks stay masked)."""
-    if config.naive or not (config.distill.enabled or config.pseudo.enabled):
-        return None
-    if config.distill.enabled:
-        return PROVIDERS.get("distill")(config.distill.temperature, config.distill.kd_form)
-    if "pseudo" not in PROVIDERS:
-        raise ValueError("pseudo-labels (is_pesudo, SA-MTL) are not available yet: they come with the pseudo-label issue")
-    return PROVIDERS.get("pseudo")(config)

@@ -15,22 +15,60 @@ from faceschemas.tasks import TASKS
 from mtl_methods.data import DataSource
 
 
-def tiny_model(tasks, image_shape=(8, 8, 1), width: int = 16, dropout: float = 0.0) -> keras.Model:
-    """A small multi-head model; its trunk layers are named `backbone_*`."""
+def tiny_model(tasks, image_shape=(8, 8, 1), width: int = 16, dropout: float = 0.0,
+               label_transfer: bool = False) -> keras.Model:
+    """A small multi-head model; its trunk layers are named `backbone_*`.
+
+    `label_transfer=True` gives the LEL-LTN flavour (spec 7.3, as facemodels builds it with
+    `label_embedding` and `label_transfer`): logits from one label embedding shared by all tasks,
+    and `{task}_transfer_logits` from an MLP on the other tasks' probabilities behind a
+    stop-gradient. Plain Keras layers only (mtl_methods does not import facemodels).
+    """
     images = keras.Input(image_shape, name="image")
     x = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="backbone_preprocess")(images)
     x = keras.layers.Flatten(name="backbone_flatten")(x)
     x = keras.layers.Dense(width, activation="relu", name="backbone_dense")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="trunk_dropout")(x)
+    feats = {task: keras.layers.Dense(width, activation="relu", name=f"{task}_fc")(x) for task in tasks}
+    logits = _embedded_logits(feats, width) if label_transfer else {
+        task: keras.layers.Dense(TASKS[task].num_classes, name=f"{task}_logit_layer")(f) for task, f in feats.items()}
     outputs = {}
     for task in tasks:
-        feats = keras.layers.Dense(width, activation="relu", name=f"{task}_fc")(x)
-        logits = keras.layers.Dense(TASKS[task].num_classes, name=f"{task}_logit_layer")(feats)
-        outputs[task] = keras.layers.Softmax(name=f"{task}_prediction")(logits)
-        outputs[f"{task}_logits"] = logits
-        outputs[f"{task}_features"] = feats
+        outputs[task] = keras.layers.Softmax(name=f"{task}_prediction")(logits[task])
+        outputs[f"{task}_logits"] = logits[task]
+        outputs[f"{task}_features"] = feats[task]
+    if label_transfer:
+        if len(tasks) < 2:
+            raise ValueError("the label transfer network maps the other tasks' labels; it needs 2+ tasks")
+        outputs |= _transfer_logits(outputs, tuple(tasks), width)
     return keras.Model(images, outputs, name="tiny_mtl")
+
+
+def _embedded_logits(feats: dict, width: int) -> dict:
+    """LEL: h_t . E_t^T, with E the kernel of one bias-free Dense over every task's labels."""
+    embedding = keras.layers.Dense(sum(TASKS[t].num_classes for t in feats), use_bias=False, name="label_embedding")
+    logits, start = {}, 0
+    for task, f in feats.items():
+        classes = TASKS[task].num_classes
+        projected = keras.layers.Dense(width, name=f"{task}_label_projection")(f)
+        logits[task] = embedding(projected)[:, start:start + classes]
+        start += classes
+    return logits
+
+
+def _transfer_logits(outputs: dict, tasks: tuple, width: int) -> dict:
+    """LTN: per task an MLP (2 x width, ReLU) on the other tasks' probabilities (stop-gradient)."""
+    result = {}
+    for task in tasks:
+        others = [outputs[t] for t in tasks if t != task]
+        x = tf.stop_gradient(keras.layers.Concatenate(name=f"{task}_transfer_inputs")(others)
+                             if len(others) > 1 else others[0])
+        for index in (1, 2):
+            x = keras.layers.Dense(width, activation="relu", name=f"{task}_transfer_fc{index}")(x)
+        result[f"{task}_transfer_logits"] = keras.layers.Dense(
+            TASKS[task].num_classes, name=f"{task}_transfer_logits")(x)
+    return result
 
 
 def synthetic_arrays(task: str, n: int, seed: int, image_shape=(8, 8, 1)):

@@ -20,6 +20,7 @@ from tensorflow.core.framework import summary_pb2
 from faceschemas.config import ExperimentConfig
 from mtl_methods.checkpointing import CheckpointKeeper
 from mtl_methods.evaluation import Predictor, evaluate_sources, score
+from mtl_methods.regularizers import build_regularizers
 from mtl_methods.runs import RunFolder
 from mtl_methods.schedule import is_frozen, learning_rate
 from mtl_methods.state import LoopState
@@ -91,14 +92,15 @@ class Trainer:
             self.optimizer.build(self.model.trainable_variables)
         # Local, not mirrored: counters are set in cross-replica code, and collectives cannot
         # broadcast the string variable of the epoch notes (MultiWorkerMirroredStrategy).
-        self.state = LoopState(self.tasks)
+        regularizers = build_regularizers(self.config.regularizers, self.model, self.tasks)
+        self.state = LoopState(self.tasks + tuple(f"reg_{r.name}" for r in regularizers))
         self.strategy.build()
         objects = {"model": self.model, "optimizer": self.optimizer, "state": self.state,
                    "rng": tf.random.get_global_generator(), "layer_rngs": layer_generators(self.model)}
         self.keeper = CheckpointKeeper(str(self.run.checkpoints), **objects, **self.strategy.trackables())
         self.builder = StepBuilder(self.model, self.optimizer, self.tasks, dict(self.config.loss_weights),
                                    self.strategy.tables, self.state, self.config.distill.temperature,
-                                   self.options.loss_normalization, self.distribution)
+                                   self.options.loss_normalization, self.distribution, regularizers)
 
     def resume(self) -> bool:
         """Restores the newest readable checkpoint; False when there is none."""
@@ -130,7 +132,10 @@ class Trainer:
         self.optimizer.learning_rate = learning_rate(training, epoch)
         if int(self.state.step_in_epoch.numpy()) == 0:
             self.state.reset_epoch()
-            self.state.notes.assign(json.dumps(self.strategy.prepare_epoch(epoch, self.predictor)))
+            notes = self.strategy.prepare_epoch(epoch, self.predictor)
+            for task, parts in self.strategy.refreshed.items():
+                self.run.write_pseudo_table(epoch, task, parts)
+            self.state.notes.assign(json.dumps(notes))
         notes = json.loads(self.state.notes.numpy().decode())
         plan = self.strategy.plan(epoch)
         step = self._step(frozen)

@@ -1,20 +1,39 @@
-"""`mtl compare`: a markdown table of finished runs (mean ± spread over seeds) and a bar chart."""
+"""`mtl compare`: a markdown table of finished runs (mean ± spread over seeds), a bar chart, and
+the results page of a suite (`--page docs/results.md`) from run folders or run records."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from faceschemas.layouts import RunLayout
 from mtl_tools.checks import require_run_folder
 from mtl_tools.errors import UserError
 
 
+def _is_record_source(path: str) -> bool:
+    p = Path(path)
+    return (p.is_file() and p.suffix == ".json") or (p.is_dir() and not (p / RunLayout.CONFIG).exists())
+
+
 @click.command("compare")
-@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path())
 @click.option("--chart", default="compare.png", show_default=True, help="Bar chart PNG to write.")
-def command(run_dirs: tuple[str, ...], chart: str) -> None:
-    """Compare RUN_DIRS: rows are methods, columns per-task test accuracy per dataset."""
+@click.option("--page", type=click.Path(dir_okay=False),
+              help="Write the full results page (tables, ranks, paired differences, pseudo-label quality, figures).")
+def command(run_dirs: tuple[str, ...], chart: str, page: str | None) -> None:
+    """Compare RUN_DIRS (run folders, run records, or folders of records).
+
+    Without --page: rows are methods, columns per-task test accuracy per dataset. With --page: the
+    suite's results page, one table per suite group, rendered from the runs alone.
+    """
     for run_dir in run_dirs:
-        require_run_folder(run_dir)
+        if not _is_record_source(run_dir):
+            require_run_folder(run_dir)
+    if page:
+        _page(run_dirs, page)
+        return
     from mtl_methods.compare import bar_chart, load_runs, markdown_table
 
     try:
@@ -23,3 +42,18 @@ def command(run_dirs: tuple[str, ...], chart: str) -> None:
         raise UserError(str(err).splitlines()[0]) from None
     click.echo(markdown_table(loaded))
     click.echo(f"chart: {bar_chart(loaded, chart)}", err=True)
+
+
+def _page(sources: tuple[str, ...], page: str) -> None:
+    from pydantic import ValidationError
+
+    from mtl_methods.results import load_entries
+    from mtl_methods.results_page import render
+
+    try:
+        entries = load_entries(sources)
+    except (ValueError, ValidationError, FileNotFoundError) as err:
+        raise UserError(str(err).splitlines()[0]) from None
+    if not entries:
+        raise UserError(f"{', '.join(sources)}: no finished runs or run records")
+    click.echo(f"results page: {render(entries, Path(page))}")

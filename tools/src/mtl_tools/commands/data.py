@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from faceschemas.datasets import canonical_dataset_name
-from mtl_tools.checks import require_prepared_dataset
+from mtl_tools.checks import require_prepared_dataset, require_writable_folder
 from mtl_tools.errors import UserError
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": False}
@@ -68,20 +68,31 @@ def _progress_logging() -> None:
 @click.option("--split-seed", default=0, show_default=True, type=int, help="Seed of hashed splits.")
 @click.option("--encoding", type=click.Choice(["jpeg", "png"]), default="jpeg", show_default=True)
 @click.option("--workers", type=int, help="DirectRunner worker processes (default: one per core).")
+@click.option("--max-pixels", type=int,
+              help="Quarantine images whose header announces more pixels (image_too_large; default 50 million).")
+@click.option("--dedupe-content/--keep-duplicate-content", default=True, show_default=True,
+              help="Quarantine byte-identical images under other names (duplicate_content).")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
               help="Adapter option, e.g. contempt=disgust (ferplus), task=age (imagefolder), detect=true.")
 @click.argument("beam_options", nargs=-1, type=click.UNPROCESSED)
 def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | None, image_size: int,
                     grayscale: bool, strict: bool, num_shards: int | None, split_seed: int, encoding: str,
-                    workers: int | None, options: tuple[str, ...], beam_options: tuple[str, ...]) -> None:
+                    workers: int | None, max_pixels: int | None, dedupe_content: bool, options: tuple[str, ...],
+                    beam_options: tuple[str, ...]) -> None:
     """Preprocess the raw DATASET at --input into sharded TFRecords under --output.
 
     DATASET is a format name (fer2013, fer2013_folders, ferplus, expw, sfew, aflw, adience,
     imdb_wiki, celeba, chalearn_lap, utkface, imagefolder, csv). Beam options go after `--`
     (e.g. `-- --runner=DataflowRunner --project=P --region=R --temp_location=gs://B/tmp`).
     """
+    from facedata.job_options import DEFAULT_MAX_PIXELS, check_job_options
     from facedata.sources import LayoutError, get_source
 
+    max_pixels = DEFAULT_MAX_PIXELS if max_pixels is None else max_pixels
+    try:
+        check_job_options(image_size=image_size, num_shards=num_shards, max_pixels=max_pixels, workers=workers)
+    except ValueError as err:
+        raise UserError(str(err)) from None
     source = canonical_dataset_name(dataset)
     try:
         adapter = get_source(source)
@@ -93,6 +104,7 @@ def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | 
         adapter(input_dir, **_parse_options(options)).check_layout()
     except (LayoutError, ValueError, TypeError) as err:
         raise UserError(str(err).splitlines()[0]) from None
+    require_writable_folder(output_root, "--output")
     from facedata.pipeline import QuarantineNotEmpty, prepare
 
     _progress_logging()
@@ -100,7 +112,8 @@ def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | 
         manifest = prepare(source, input_dir, output_root, dataset_name=name, image_size=image_size,
                            grayscale=grayscale, strict=strict, num_shards=num_shards, split_seed=split_seed,
                            encoding=encoding, beam_args=_beam_args(beam_options, workers),
-                           adapter_options=_parse_options(options))
+                           adapter_options=_parse_options(options), max_pixels=max_pixels,
+                           dedupe_content=dedupe_content)
     except (LayoutError, ValueError) as err:
         raise UserError(str(err).splitlines()[0]) from None
     except QuarantineNotEmpty as err:
@@ -122,7 +135,8 @@ def _print_summary(manifest, folder: Path) -> None:
 @command.command("inspect")
 @click.argument("dataset_dir", type=click.Path(file_okay=False))
 @click.option("--check", is_flag=True, help="Re-read the shards and flag anomalies (exit 1 if any).")
-@click.option("--sheet", type=click.Path(dir_okay=False), help="Contact sheet PNG (default ./<name>-sheet.png).")
+@click.option("--out", "--sheet", "sheet", type=click.Path(dir_okay=False),
+              help="Contact sheet PNG (default: <name>-sheet.png beside the dataset folder).")
 @click.option("--no-sheet", is_flag=True, help="Do not write a contact sheet.")
 @click.option("--per-class", default=8, show_default=True, type=int, help="Faces per class on the sheet.")
 def inspect_command(dataset_dir: str, check: bool, sheet: str | None, no_sheet: bool, per_class: int) -> None:
@@ -138,7 +152,8 @@ def inspect_command(dataset_dir: str, check: bool, sheet: str | None, no_sheet: 
     for line in inspection.summary_lines(manifest) + inspection.histogram_lines(manifest):
         click.echo(line)
     if not no_sheet:
-        path = inspection.contact_sheet(dataset_dir, sheet or f"{manifest.name}-sheet.png", per_class=per_class)
+        default = Path(dataset_dir).resolve().parent / f"{manifest.name}-sheet.png"
+        path = inspection.contact_sheet(dataset_dir, sheet or default, per_class=per_class)
         click.echo(f"contact sheet: {path}")
     if check:
         anomalies = inspection.check(dataset_dir)
@@ -157,23 +172,30 @@ def inspect_command(dataset_dir: str, check: bool, sheet: str | None, no_sheet: 
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, byte-identical shards.")
 @click.option("--image-size", default=64, show_default=True, type=click.IntRange(min=32), help="Crop size.")
 @click.option("--force", is_flag=True, help="Rebuild even if the folder already holds this benchmark.")
+@click.option("--full-labels", is_flag=True,
+              help="Also write every dataset with all five (noisy) labels into <out>/full_labels/ "
+                   "(the oracle); added to a cached benchmark without rebuilding it.")
 @click.argument("beam_options", nargs=-1, type=click.UNPROCESSED)
 def synth_command(out_dir: str, scale: float, seed: int, image_size: int, force: bool,
-                  beam_options: tuple[str, ...]) -> None:
+                  full_labels: bool, beam_options: tuple[str, ...]) -> None:
     """Render the built-in benchmark: four disjoint synthetic face datasets with hidden truth.
 
     An ExpW-like set labels emotion, an AFLW-like set pose, an Adience-like set age and gender,
     a CelebA-like set smile; each differs in domain and priors. Cached: a folder that already
-    holds the same benchmark is reused.
+    holds the same benchmark is reused. With --full-labels the same images, ids and splits are
+    also written with every task labelled (same 10 % label noise) into <out>/full_labels/.
     """
     from facedata.synth import build_benchmark
 
     try:
         manifests = build_benchmark(out_dir, scale=scale, seed=seed, image_size=image_size,
-                                    beam_args=list(beam_options) or None, force=force)
-    except ValueError as err:
+                                    beam_args=list(beam_options) or None, force=force,
+                                    full_labels=full_labels)
+    except (ValueError, FileNotFoundError) as err:
         raise UserError(str(err).splitlines()[0]) from None
     for name, manifest in manifests.items():
         counts = ", ".join(f"{split} {stats.count}" for split, stats in manifest.splits.items())
         click.echo(f"{name:14s} labels {'+'.join(manifest.tasks):11s} {counts}")
+    if full_labels:
+        click.echo(f"full labels: {Path(out_dir) / 'full_labels'} (every task, same images and splits)")
     click.echo(f"benchmark: {out_dir}")

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import os
+from typing import get_args
 
 import click
 
+from faceschemas.config import Method
 from faceschemas.flags import ConfigError, resolve
+from faceschemas.layouts import RunLayout
+from mtl_tools.checks import require_trainable
 from mtl_tools.errors import UserError, user_errors
 
 _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "allow_interspersed_args": True}
 
 
 @click.command("train", context_settings=_PASS_THROUGH)
-@click.option("--method", type=click.Choice(["stl", "joint", "alternative"]), help="Training strategy.")
+@click.option("--method", type=click.Choice(get_args(Method)), help="Training strategy.")
 @click.option("--tasks", help="Task letters, e.g. EP (Emotion, Pose, Age, Gender, Smile).")
 @click.option("--preset", help="Method bundle: all-in-one, dml-lwf, distilling.")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False), help="Continue the run in RUN_DIR.")
 @click.option("--runs-dir", default="runs", show_default=True, help="Where new run folders go.")
+@click.option("--run-name", help="Name of the new run folder (default <timestamp>-<method>-<tasks>).")
 @click.option("--data-root", help="Folder of prepared datasets (default: $MTL_DATA, data/benchmark, data).")
 @click.option("--checkpoint-every", type=click.IntRange(min=1), help="Also checkpoint every N steps.")
 @click.option("--progress/--quiet", default=None, help="Progress bar (default: only on a terminal).")
 @click.argument("flags", nargs=-1, type=click.UNPROCESSED)
 @user_errors(ConfigError)
-def command(method, tasks, preset, resume_dir, runs_dir, data_root, checkpoint_every, progress, flags) -> None:
+def command(method, tasks, preset, resume_dir, runs_dir, run_name, data_root, checkpoint_every, progress, flags) -> None:
     """Train a model; FLAGS are clean flags (--epochs 10) or the original research flags.
 
     Published command lines run unchanged, e.g. `mtl train python ALTERNATIVE_EP.py
@@ -36,8 +41,8 @@ def command(method, tasks, preset, resume_dir, runs_dir, data_root, checkpoint_e
     from mtl_tools import wiring
 
     if resume_dir:
-        if flags or method or tasks or preset:
-            raise UserError("--resume: the run's config.json decides every setting; give no other flags")
+        if flags or method or tasks or preset or run_name:
+            raise UserError(f"--resume: the run's {RunLayout.CONFIG} decides every setting; give no other flags")
         run = _existing_run(RunFolder, resume_dir)
         config = run.config()
     else:
@@ -45,13 +50,12 @@ def command(method, tasks, preset, resume_dir, runs_dir, data_root, checkpoint_e
         for note in resolution.notes:
             click.echo(f"note: {note}", err=True)
         config = resolution.config
+    require_trainable(config, data_root, None if resume_dir else runs_dir)  # user mistakes: one line, exit 2
     sources = _user_step(wiring.build_sources, config, data_root)
     if not resume_dir:
-        run = RunFolder.create(runs_dir, config)
+        run = _user_step(RunFolder.create, runs_dir, config, run_name)
     click.echo(f"run: {run.path} ({config.paper_method})", err=True)
     report = _train(wiring, config, sources, run, bool(resume_dir), checkpoint_every, progress)
-    if report is not None and wiring.has_hidden_truth(config, data_root):
-        _, report = wiring.evaluate_run(str(run.path), (), data_root, "test")
     if report is not None:
         for m in report.metrics:
             click.echo(f"{m.split:5s} {m.ground_truth:6s} {m.task:8s} {m.dataset:20s} acc={m.accuracy:.4f} "

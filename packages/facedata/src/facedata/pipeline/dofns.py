@@ -6,8 +6,10 @@ the `quarantine` output with its source, key, reason and message (issue 3, "Bad 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from faceschemas.record import (
     SAMPLE_DATASET,
     SAMPLE_ID,
     CanonicalRecord,
+    label_key,
+    value_key,
 )
 
 NAMESPACE = "facedata"
@@ -79,7 +83,12 @@ class DropDuplicatesFn(beam.DoFn):
 
 @dataclass(frozen=True)
 class ImageOptions:
-    """How crops are made: size, channels (1 or 3), encoding, and whether to detect faces."""
+    """How crops are made: size, channels (1 or 3), encoding, and whether to detect faces.
+
+    `max_pixels` bounds width x height, read from the header before decoding; `root` is the
+    dataset folder (a file that is itself a symbolic link out of it is refused);
+    `dedupe_content` quarantines byte-identical images under other ids.
+    """
 
     size: int
     channels: int
@@ -87,6 +96,9 @@ class ImageOptions:
     detect: bool
     split_seed: int
     split_fractions: tuple[float, float, float]
+    max_pixels: int = images.MAX_PIXELS
+    root: str = ""
+    dedupe_content: bool = True
 
 
 def record_split(record: CanonicalRecord, options: ImageOptions) -> str:
@@ -102,31 +114,53 @@ class ProcessRecordFn(beam.DoFn):
 
     def process(self, record: CanonicalRecord):
         try:
-            crop = self._crop(record)
+            data = self._load(record)
+            crop = self._crop(record, data)
         except images.ImageRejected as err:
             yield beam.pvalue.TaggedOutput(QUARANTINE, quarantine_line(
                 record.image_path or record.dataset, record.sample_id, err.reason, str(err)))
             return
         split = record_split(record, self.options)
         pixels = crop.astype(np.float64)
+        box = record.box
         yield {
             "id": record.sample_id, "split": split, "labels": dict(record.labels),
             "values": dict(record.values), "example": self._example(record, crop),
             "moments": (float(pixels.sum()), float((pixels**2).sum()), int(pixels.size)),
+            # Several faces of one image differ by box: same bytes and same box is a duplicate.
+            "content": hashlib.sha256(data).hexdigest() + (f"#{box.x},{box.y},{box.w},{box.h}" if box else ""),
+            "source": record.image_path or record.dataset,
         }
 
     def _load(self, record: CanonicalRecord) -> bytes:
         if record.image_bytes is not None:
             return record.image_bytes
+        self._refuse_escaping_link(record.image_path)
         try:
             return Path(record.image_path).read_bytes()
         except FileNotFoundError:
             raise images.ImageRejected("missing_file", f"image file {record.image_path} does not exist") from None
+        except IsADirectoryError:
+            raise images.ImageRejected("not_a_file", f"{record.image_path} is a folder, not an image file") from None
         except OSError as err:
             raise images.ImageRejected("unreadable_file", f"cannot read {record.image_path}: {err}") from None
 
-    def _crop(self, record: CanonicalRecord) -> np.ndarray:
-        image = images.decode(self._load(record), self.options.channels)
+    def _refuse_escaping_link(self, path: str) -> None:
+        """A file that is itself a symbolic link to outside the dataset folder is refused.
+
+        Linked *folders* stay allowed (datasets link their image folders from other disks), so
+        only the file's own link is judged, here in the workers rather than in the adapter.
+        """
+        if not self.options.root or not os.path.islink(path):
+            return
+        root = os.path.realpath(self.options.root).rstrip(os.sep) + os.sep
+        target = os.path.realpath(path)
+        if not target.startswith(root):
+            raise images.ImageRejected("symlink_escapes_dataset",
+                                       f"{path} is a symbolic link to {target}, outside the dataset folder")
+
+    def _crop(self, record: CanonicalRecord, data: bytes) -> np.ndarray:
+        image = images.decode(data, self.options.channels, self.options.max_pixels)
         box = record.box
         if box is None and self.options.detect:
             box = images.detect_face(image)
@@ -140,9 +174,25 @@ class ProcessRecordFn(beam.DoFn):
             IMAGE_HEIGHT: crop.shape[0], IMAGE_WIDTH: crop.shape[1], IMAGE_CHANNELS: crop.shape[2],
             SAMPLE_ID: record.sample_id.encode(), SAMPLE_DATASET: record.dataset.encode(),
         })
-        features.update({f"label/{task}": int(label) for task, label in record.labels.items()})
-        features.update({f"value/{name}": float(v) for name, v in record.values.items()})
+        features.update({label_key(task): int(label) for task, label in record.labels.items()})
+        features.update({value_key(name): float(v) for name, v in record.values.items()})
         return encode_example(features)
+
+
+class DropDuplicateContentFn(beam.DoFn):
+    """Of byte-identical images (same content hash and box) keeps the smallest id, quarantines the rest.
+
+    The same picture under two names would otherwise land in two splits (train/test leakage).
+    """
+
+    def process(self, element):
+        content, items = element
+        ordered = sorted(items, key=lambda item: item["id"])
+        yield ordered[0]
+        for extra in ordered[1:]:
+            yield beam.pvalue.TaggedOutput(QUARANTINE, quarantine_line(
+                extra["source"], extra["id"], "duplicate_content",
+                f"same image bytes as {ordered[0]['id']!r} (sha256 {content[:12]}); the smallest id is kept"))
 
 
 class AssignShardFn(beam.DoFn):

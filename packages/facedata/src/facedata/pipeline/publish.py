@@ -7,27 +7,76 @@ another shard count never leaves something that looks complete (pitfalls, "Beam 
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
 import shutil
+import socket
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from facedata.stats import StatsAccumulator
+from faceschemas.layouts import DatasetLayout
 from faceschemas.manifest import DatasetManifest, ImageSpec, ShardInfo
 from faceschemas.tasks import TASKS
 
-MANIFEST = "manifest.json"
-QUARANTINE_FILE = "quarantine.jsonl"
+#: A build folder of another host, or of unknown origin, counts as abandoned after this long.
+STALE_AFTER_S = 24 * 3600
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname())[:40] or "host"
 
 
 def fresh_build_dir(output_root: Path, name: str) -> Path:
-    """A new, empty sibling folder of the final dataset folder to build into."""
+    """A new, empty sibling folder of the final dataset folder to build into.
+
+    Its name carries the host and process id (`.<name>.building-<host>-<pid>-<hex>`), so that a
+    later run can tell a folder left by a killed job from one a running job is filling.
+    """
     output_root.mkdir(parents=True, exist_ok=True)
-    path = output_root / f".{name}.building-{uuid.uuid4().hex[:12]}"
+    path = output_root / f".{name}.building-{_host()}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     path.mkdir()
     return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _abandoned(folder: Path) -> bool:
+    match = re.fullmatch(r".+\.building-(.+)-(\d+)-[0-9a-f]{12}", folder.name)
+    if match and match.group(1) == _host():
+        return int(match.group(2)) != os.getpid() and not _alive(int(match.group(2)))
+    try:
+        return time.time() - folder.stat().st_mtime > STALE_AFTER_S
+    except FileNotFoundError:
+        return False
+
+
+def remove_stale_builds(output_root: Path, name: str) -> list[Path]:
+    """Removes build folders of `name` left by interrupted jobs (`kill -9`); returns them.
+
+    A folder whose process (on this host) is gone is removed at once; one of another host, or
+    in the old unnamed form, once it is older than STALE_AFTER_S. Half-removed `.old-*` folders
+    of an interrupted publish go too.
+    """
+    if not output_root.is_dir():
+        return []
+    stale = [p for p in sorted(output_root.glob(f".{glob.escape(name)}.building-*")) if _abandoned(p)]
+    stale += sorted(output_root.glob(f".{glob.escape(name)}.old-*"))
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def collect_shards(build_dir: Path) -> list[dict]:
@@ -59,7 +108,7 @@ def fill_empty_shards(build_dir: Path, sidecars: list[dict]) -> list[dict]:
 def quarantine_reasons(build_dir: Path) -> dict[str, int]:
     """Count of quarantined records per reason."""
     reasons: dict[str, int] = {}
-    for line in (build_dir / QUARANTINE_FILE).read_text().splitlines():
+    for line in (build_dir / DatasetLayout.QUARANTINE).read_text().splitlines():
         reason = json.loads(line)["reason"]
         reasons[reason] = reasons.get(reason, 0) + 1
     return dict(sorted(reasons.items()))
@@ -87,9 +136,9 @@ def build_manifest(build_dir: Path, *, name: str, source: str, tasks: tuple[str,
 
 def write_manifest(build_dir: Path, manifest: DatasetManifest) -> None:
     """Writes manifest.json (temp file + rename), the last file of a dataset."""
-    tmp = build_dir / f".{MANIFEST}.tmp"
+    tmp = build_dir / f".{DatasetLayout.MANIFEST}.tmp"
     tmp.write_text(manifest.model_dump_json(indent=2) + "\n")
-    os.replace(tmp, build_dir / MANIFEST)
+    os.replace(tmp, build_dir / DatasetLayout.MANIFEST)
 
 
 def publish(build_dir: Path, final: Path) -> None:

@@ -7,6 +7,7 @@ import apache_beam as beam
 from facedata.pipeline.dofns import (
     QUARANTINE,
     AssignShardFn,
+    DropDuplicateContentFn,
     DropDuplicatesFn,
     ImageOptions,
     ProcessRecordFn,
@@ -48,6 +49,18 @@ class DropDuplicates(beam.PTransform):
             | "KeyById" >> beam.Map(lambda r: (r.sample_id, r))
             | "GroupById" >> beam.GroupByKey()
             | "KeepFirst" >> beam.ParDo(DropDuplicatesFn()).with_outputs(QUARANTINE, main="records")
+        )
+
+
+class DropDuplicateContent(beam.PTransform):
+    """One Example per image content (sha256 of the bytes, plus the box); others to `quarantine`."""
+
+    def expand(self, examples):
+        return (
+            examples
+            | "KeyByContent" >> beam.Map(lambda item: (item["content"], item))
+            | "GroupByContent" >> beam.GroupByKey()
+            | "KeepSmallestId" >> beam.ParDo(DropDuplicateContentFn()).with_outputs(QUARANTINE, main="examples")
         )
 
 

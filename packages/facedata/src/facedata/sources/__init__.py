@@ -1,15 +1,13 @@
 """Source adapters, one file per raw format; every module of this folder is imported here.
 
-Adding an adapter is one new file with an `@register_source("name")` class: the loop below
-imports it, and the decorator registers it.
+Adding an adapter is one new file with an `@register_source("name")` class: `discover` below
+imports it, and the decorator registers it in `SOURCES` (a `faceschemas` Registry).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from facedata.sources.base import (
+    SOURCES,
     LayoutError,
     Rejection,
     SourceAdapter,
@@ -17,8 +15,8 @@ from facedata.sources.base import (
     register_source,
     source_names,
 )
+from faceschemas.registry import discover
 
-for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-    importlib.import_module(f"{__name__}.{_info.name}")
+discover(__name__)
 
-__all__ = ["LayoutError", "Rejection", "SourceAdapter", "get_source", "register_source", "source_names"]
+__all__ = ["SOURCES", "LayoutError", "Rejection", "SourceAdapter", "get_source", "register_source", "source_names"]

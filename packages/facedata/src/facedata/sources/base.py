@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from faceschemas.record import CanonicalRecord
+from faceschemas.registry import Registry, UnknownNameError
 
 
 class LayoutError(ValueError):
@@ -74,30 +75,28 @@ class SourceAdapter(abc.ABC):
         return path
 
 
-_SOURCES: dict[str, type[SourceAdapter]] = {}
+#: Every source adapter class by format name (`mtl data prepare --format NAME`).
+SOURCES: Registry[type[SourceAdapter]] = Registry("dataset format")
 
 
 def register_source(name: str):
-    """Class decorator registering an adapter under `name`; a duplicate name raises."""
+    """Class decorator registering an adapter under `name` (and naming it); a duplicate raises."""
 
     def add(cls: type[SourceAdapter]) -> type[SourceAdapter]:
-        if name in _SOURCES:
-            raise ValueError(f"source {name!r} is already registered by {_SOURCES[name].__qualname__}")
+        SOURCES.add(name, cls)
         cls.name = name
-        _SOURCES[name] = cls
         return cls
 
     return add
 
 
 def get_source(name: str) -> type[SourceAdapter]:
-    """The adapter class registered as `name`, or ValueError listing the known names."""
-    try:
-        return _SOURCES[name]
-    except KeyError:
-        raise ValueError(f"unknown dataset format {name!r}; known: {', '.join(sorted(_SOURCES))}") from None
+    """The adapter class registered as `name`; UnknownNameError (a ValueError) listing the known names."""
+    if name not in SOURCES:  # the known names sorted, not in import order (adapters import each other)
+        raise UnknownNameError(f"unknown {SOURCES.kind} {name!r}; known: {', '.join(source_names())}")
+    return SOURCES.get(name)
 
 
 def source_names() -> list[str]:
     """Names of every registered adapter, sorted."""
-    return sorted(_SOURCES)
+    return sorted(SOURCES.names())

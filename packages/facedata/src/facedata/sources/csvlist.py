@@ -4,6 +4,9 @@ Columns: `path` (relative to the folder), any of emotion/pose/age/gender/smile (
 class name; empty = unlabelled), optional `split`, optional box `x,y,w,h`, optional continuous
 values (`age_years`, `yaw`, `pitch`, `roll`). Option `file` names another CSV; `detect` runs the
 face detector on rows without a box.
+
+Paths are normalised before they become ids (`./img/x.png` is `img/x.png`), and a row whose
+number of cells differs from the header's is quarantined with its line number.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import functools
 import math
 from collections.abc import Iterator
 
-from facedata.sources._common import read_csv_rows, require, safe_image
+from facedata.sources._common import normalise_relative, read_csv_table, require, safe_image
 from facedata.sources.base import LayoutError, Rejection, SourceAdapter, register_source
 from facedata.sources.imagefolder import SPLIT_FOLDERS, class_index
 from faceschemas.record import CanonicalRecord, FaceBox
@@ -33,21 +36,34 @@ class CsvList(SourceAdapter):
         self.detect_faces = bool(options.get("detect", False))
 
     @functools.cached_property
+    def _table(self) -> tuple[list[str], list[tuple[int, list[str]]]]:
+        return read_csv_table(require(self, self.file))
+
+    @functools.cached_property
     def tasks(self) -> tuple[str, ...]:  # type: ignore[override]
-        header = read_csv_rows(require(self, self.file))[:1]
-        return tuple(t for t in TASKS if header and t in header[0])
+        header, _ = self._table
+        return tuple(t for t in TASKS if t in header)
 
     def check_layout(self) -> None:
-        rows = read_csv_rows(require(self, self.file))
-        if not rows or "path" not in rows[0] or not self.tasks:
+        header, rows = self._table
+        if not rows or "path" not in header or not self.tasks:
             raise LayoutError(f"{self.root / self.file} needs a 'path' column and at least one task column")
 
     def read(self) -> Iterator[CanonicalRecord | Rejection]:
-        for index, row in enumerate(read_csv_rows(self.root / self.file)):
-            yield self._record(row, f"line {index + 2}")
+        header, rows = self._table
+        for number, cells in rows:
+            key = f"line {number}"
+            if len(cells) != len(header):
+                yield Rejection(source=self.file, key=key, reason="wrong_column_count",
+                                message=f"{len(cells)} cells, the header has {len(header)} columns")
+                continue
+            yield self._record(dict(zip(header, cells, strict=True)), key)
 
     def _record(self, row: dict, key: str) -> CanonicalRecord | Rejection:
-        path = safe_image(self, row["path"], self.file, key)
+        relative = normalise_relative(row["path"])
+        if not relative:
+            return Rejection(source=self.file, key=key, reason="missing_path", message="the path cell is empty")
+        path = safe_image(self, relative, self.file, key)
         if isinstance(path, Rejection):
             return path
         labels = {}
@@ -66,5 +82,5 @@ class CsvList(SourceAdapter):
         values = {k: v for k, v in values.items() if not math.isnan(v)}
         # Several faces of one image are rows with different boxes: the box is part of the id.
         suffix = f"#{box.x:g},{box.y:g},{box.w:g},{box.h:g}" if box else ""
-        return CanonicalRecord(sample_id=f"{self.name}/{row['path']}{suffix}", dataset=self.name, split=split,
+        return CanonicalRecord(sample_id=f"{self.name}/{relative}{suffix}", dataset=self.name, split=split,
                                image_path=path, box=box, labels=labels, values=values)

@@ -11,6 +11,7 @@ import csv
 from collections.abc import Iterator
 
 from facedata.sources.base import LayoutError, Rejection, SourceAdapter, register_source
+from faceschemas.layouts import BenchmarkLayout
 from faceschemas.record import CanonicalRecord
 from faceschemas.tasks import TASKS
 
@@ -23,7 +24,8 @@ class SynthSource(SourceAdapter):
     """Reads `<raw>/<dataset>/labels.csv`; labels only the tasks that have a column."""
 
     tasks = tuple(TASKS)
-    expected_layout = "labels.csv (sample_id,file,split,<task columns>) and images/*.png"
+    expected_layout = (f"{BenchmarkLayout.RAW_LABELS} (sample_id,file,split,<task columns>) and "
+                       f"{BenchmarkLayout.RAW_IMAGES}/*.png")
 
     def __init__(self, root, **options: object) -> None:
         super().__init__(root, **options)
@@ -33,7 +35,7 @@ class SynthSource(SourceAdapter):
         self.tasks = tuple(t for t in TASKS if t in header)
 
     def _header(self) -> list[str]:
-        path = self.root / "labels.csv"
+        path = self.root / BenchmarkLayout.RAW_LABELS
         if not path.is_file():
             return []
         with open(path, newline="") as src:
@@ -42,16 +44,16 @@ class SynthSource(SourceAdapter):
     def check_layout(self) -> None:
         header = self._header()
         if not header:
-            raise LayoutError(f"{self.root}: expected {self.expected_layout}; labels.csv is missing or empty")
+            raise LayoutError(f"{self.root}: expected {self.expected_layout}; {BenchmarkLayout.RAW_LABELS} is missing or empty")
         missing = [c for c in REQUIRED if c not in header]
         if missing:
-            raise LayoutError(f"{self.root / 'labels.csv'}: line 1 lacks columns {', '.join(missing)}")
+            raise LayoutError(f"{self.root / BenchmarkLayout.RAW_LABELS}: line 1 lacks columns {', '.join(missing)}")
         if not self.tasks:
-            raise LayoutError(f"{self.root / 'labels.csv'}: line 1 names no task column ({', '.join(TASKS)})")
+            raise LayoutError(f"{self.root / BenchmarkLayout.RAW_LABELS}: line 1 names no task column ({', '.join(TASKS)})")
 
     def read(self) -> Iterator[CanonicalRecord | Rejection]:
         self.check_layout()
-        path = self.root / "labels.csv"
+        path = self.root / BenchmarkLayout.RAW_LABELS
         with open(path, newline="") as src:
             for line, row in enumerate(csv.DictReader(src), start=2):
                 yield self._record(row, f"{path}", str(line))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faceschemas.datasets import DATASET_TASKS
+from faceschemas.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -47,33 +48,26 @@ class Domain:
         return DATASET_TASKS[self.name]
 
 
-_DOMAINS: dict[str, Domain] = {}
+DOMAINS: Registry[Domain] = Registry("synthetic dataset")
 
 
 def register_domain(domain: Domain) -> Domain:
-    """Adds `domain` to the registry; a duplicate name or dataset id raises."""
-    if domain.name in _DOMAINS:
-        raise ValueError(f"synthetic domain {domain.name!r} is already registered")
-    if any(d.dataset_id == domain.dataset_id for d in _DOMAINS.values()):
+    """Adds `domain` to `DOMAINS`; a duplicate name or dataset id raises."""
+    if any(d.dataset_id == domain.dataset_id and n != domain.name for n, d in DOMAINS.items()):
         raise ValueError(f"dataset id {domain.dataset_id} of {domain.name!r} is already used")
     if domain.name not in DATASET_TASKS:
         raise ValueError(f"{domain.name!r} is not a dataset known to faceschemas.datasets")
-    _DOMAINS[domain.name] = domain
-    return domain
+    return DOMAINS.add(domain.name, domain)
 
 
 def get_domain(name: str) -> Domain:
-    """The domain called `name`, or ValueError listing the known names."""
-    try:
-        return _DOMAINS[name]
-    except KeyError:
-        known = ", ".join(_DOMAINS)
-        raise ValueError(f"unknown synthetic dataset {name!r}; known: {known}") from None
+    """The domain called `name`; UnknownNameError (a ValueError) listing the known names."""
+    return DOMAINS.get(name)
 
 
 def domain_names() -> list[str]:
     """Names of every synthetic dataset, in registration order."""
-    return list(_DOMAINS)
+    return DOMAINS.names()
 
 
 # ExpW-like: in-the-wild colour photos, cluttered scenes, mostly frontal, every expression.

@@ -12,28 +12,20 @@ import cv2
 import numpy as np
 
 from facedata.synth.attributes import FaceSpec
+from faceschemas.registry import Registry
 
 BackgroundFn = Callable[[np.random.Generator, int], np.ndarray]
-BACKGROUNDS: dict[str, BackgroundFn] = {}
+BACKGROUNDS: Registry[BackgroundFn] = Registry("background")
 
 
 def register_background(name: str) -> Callable[[BackgroundFn], BackgroundFn]:
     """Decorator registering a background painter; a duplicate name raises."""
-
-    def add(fn: BackgroundFn) -> BackgroundFn:
-        if name in BACKGROUNDS:
-            raise ValueError(f"background {name!r} is already registered")
-        BACKGROUNDS[name] = fn
-        return fn
-
-    return add
+    return BACKGROUNDS.register(name)
 
 
 def background(name: str, seed: int, size: int) -> np.ndarray:
-    """A (size, size, 3) uint8 background of kind `name`."""
-    if name not in BACKGROUNDS:
-        raise ValueError(f"unknown background {name!r}; known: {', '.join(BACKGROUNDS)}")
-    return BACKGROUNDS[name](np.random.default_rng(seed), size)
+    """A (size, size, 3) uint8 background of kind `name`; UnknownNameError listing the known ones."""
+    return BACKGROUNDS.get(name)(np.random.default_rng(seed), size)
 
 
 def _colour(rng: np.random.Generator, lo: int, hi: int) -> tuple[int, int, int]:

@@ -21,6 +21,7 @@ from facedata.splits import seeded_split
 from facedata.synth.attributes import sample_face
 from facedata.synth.domains import Domain, get_domain
 from facedata.synth.renderer import render
+from faceschemas.layouts import BenchmarkLayout
 from faceschemas.tasks import TASKS
 
 # Annotation noise (issue 4, "so that 100 percent is impossible"): each released label is
@@ -113,16 +114,16 @@ def write_raw_dataset(root: str | Path, domain: Domain, count: int, *, seed: int
                       image_size: int) -> list[dict]:
     """Writes `<root>/images/*.png`, `labels.csv` and `truth.csv`; returns the truth rows."""
     root = Path(root)
-    (root / "images").mkdir(parents=True, exist_ok=True)
+    (root / BenchmarkLayout.RAW_IMAGES).mkdir(parents=True, exist_ok=True)
     truths, label_rows = [], []
     for s in render_samples(seed, domain, count, image_size):
-        (root / "images" / f"{s.sample_id}.png").write_bytes(s.png)
-        label_rows.append({"sample_id": s.sample_id, "file": f"images/{s.sample_id}.png",
+        (root / BenchmarkLayout.RAW_IMAGES / f"{s.sample_id}.png").write_bytes(s.png)
+        label_rows.append({"sample_id": s.sample_id, "file": f"{BenchmarkLayout.RAW_IMAGES}/{s.sample_id}.png",
                            "split": s.split, **s.released})
         truths.append({"sample_id": s.sample_id, "dataset": domain.name, "split": s.split, **s.truth,
                        "released": s.released})
-    _write_csv(root / "labels.csv", ["sample_id", "file", "split", *_label_columns(domain)], label_rows)
-    _write_csv(root / "truth.csv", _truth_columns(), [_flat_truth(t) for t in truths])
+    _write_csv(root / BenchmarkLayout.RAW_LABELS, ["sample_id", "file", "split", *_label_columns(domain)], label_rows)
+    _write_csv(root / BenchmarkLayout.RAW_TRUTH, _truth_columns(), [_flat_truth(t) for t in truths])
     return truths
 
 

@@ -10,12 +10,12 @@ import json
 import os
 from pathlib import Path
 
-HIDDEN_TRUTH_DIR = "hidden_truth"
+from faceschemas.layouts import BenchmarkLayout, DatasetLayout
 
 
 def hidden_truth_path(root: str | Path, dataset: str) -> Path:
     """Where the hidden truth of `dataset` lives in a benchmark folder `root`."""
-    return Path(root) / HIDDEN_TRUTH_DIR / f"{dataset}.jsonl"
+    return Path(root) / BenchmarkLayout.HIDDEN_TRUTH / BenchmarkLayout.hidden_truth_file(dataset)
 
 
 def write_hidden_truth(path: str | Path, rows: list[dict]) -> None:
@@ -29,11 +29,16 @@ def write_hidden_truth(path: str | Path, rows: list[dict]) -> None:
     os.replace(tmp, path)
 
 
+def relative_truth_path(dataset_dir: str | Path, root: str | Path, name: str) -> str:
+    """`<root>/hidden_truth/<name>.jsonl` relative to `dataset_dir` (the benchmark folder can move)."""
+    return os.path.relpath(hidden_truth_path(root, name), Path(dataset_dir))
+
+
 def _locate(dataset_dir_or_name: str | Path, root: str | Path | None) -> Path:
     given = Path(dataset_dir_or_name)
     if root is not None:
         return hidden_truth_path(root, given.name)
-    manifest = given / "manifest.json"
+    manifest = given / DatasetLayout.MANIFEST
     if manifest.is_file():
         relative = json.loads(manifest.read_text()).get("hidden_truth_path")
         if relative:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import tf_keras as keras
 
 from facemodels.preprocessing import get_preprocess
-from facemodels.registry import Registry
+from faceschemas.registry import Registry
 
 TrunkBuilder = Callable[..., keras.Model]
 

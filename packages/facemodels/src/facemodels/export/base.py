@@ -13,7 +13,7 @@ from pathlib import Path
 import tensorflow as tf
 import tf_keras as keras
 
-from facemodels.registry import Registry
+from faceschemas.registry import Registry
 from faceschemas.tasks import TASKS
 
 Exporter = Callable[[keras.Model, Path], Path]

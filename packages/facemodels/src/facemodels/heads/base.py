@@ -8,7 +8,7 @@ from collections.abc import Callable
 import tensorflow as tf
 import tf_keras as keras
 
-from facemodels.registry import Registry
+from faceschemas.registry import Registry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,6 +20,7 @@ class HeadOptions:
     weight_decay: float = 0.0
     cross_stitch: tuple[str, str] | None = None
     dropout_rate: float = 0.5
+    label_embedding: int = 0  # LEL-LTN (spec 7.3): logits from a shared label embedding of this dim; 0 off
 
 
 @dataclasses.dataclass

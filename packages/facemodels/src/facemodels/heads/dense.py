@@ -1,8 +1,9 @@
 """Dense task heads of spec 3.2 (vggFace) and 3.4 (MobileNetV2, ResNets).
 
 Per task: `<task>_fc` Dense(128, linear) -> [BN] -> ReLU -> [cross-stitch] -> [Dropout 0.5] ->
-`<task>_logits` Dense(C) -> softmax. The head features are the output of `<task>_fc` (linear,
-before ReLU and cross-stitch), as the pseudo-label code of the original reads them.
+`<task>_logits` Dense(C) -> softmax (with `label_embedding`, LEL logits from the same input instead:
+`heads.label_transfer`). The head features are the output of `<task>_fc` (linear, before ReLU and
+cross-stitch), as the pseudo-label code of the original reads them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tf_keras as keras
 from facemodels.backbones.base import l2
 from facemodels.heads.base import HEADS, HeadOptions, TaskOutputs, finish_task
 from facemodels.heads.cross_stitch import CrossStitch
+from facemodels.heads.label_transfer import embedded_logits
 from faceschemas.tasks import TASKS
 
 HIDDEN = 128
@@ -41,13 +43,15 @@ def dense_heads(
     for task in tasks:
         pre_relu[task], hidden[task] = _hidden(shared, task, options)
     hidden = _stitch(hidden, options)
-    outputs = {}
+    classifier_inputs = {}
     for task in tasks:
         h = hidden[task]
         if options.dropout:
             h = keras.layers.Dropout(options.dropout_rate, name=f"{task}_dropout")(h)
-        logits = keras.layers.Dense(
-            TASKS[task].num_classes, kernel_regularizer=l2(options.weight_decay), name=f"{task}_logits"
-        )(h)
-        outputs[task] = finish_task(task, logits, pre_relu[task])
-    return outputs
+        classifier_inputs[task] = h
+    if options.label_embedding:  # LEL-LTN: logits from the shared label embedding (spec 7.3)
+        logits = embedded_logits(classifier_inputs, options)
+    else:
+        logits = {task: keras.layers.Dense(TASKS[task].num_classes, kernel_regularizer=l2(options.weight_decay),
+                                           name=f"{task}_logits")(h) for task, h in classifier_inputs.items()}
+    return {task: finish_task(task, logits[task], pre_relu[task]) for task in tasks}

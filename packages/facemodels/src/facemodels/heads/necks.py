@@ -9,7 +9,7 @@ import tf_keras as keras
 
 from facemodels.backbones.base import l2
 from facemodels.heads.base import HeadOptions
-from facemodels.registry import Registry
+from faceschemas.registry import Registry
 
 NECKS: Registry[Callable[[tf.Tensor, HeadOptions], tf.Tensor]] = Registry("neck")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from facemodels.layers.channels import ToChannels
+from facemodels.layers.label_transfer import LabelEmbedding, StopGradient
 from facemodels.layers.preprocess import Preprocess
 
-__all__ = ["Preprocess", "ToChannels"]
+__all__ = ["LabelEmbedding", "Preprocess", "StopGradient", "ToChannels"]

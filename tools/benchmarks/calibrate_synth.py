@@ -4,8 +4,11 @@ For each labelled dataset, a mini-Xception (facemodels) is trained with plain `m
 dataset's own released (noisy) labels, then scored on its own test split and, with the hidden
 truth, on every other dataset's images for the same task. Prints one table row per task.
 
-    .venv/bin/python packages/facedata/benchmarks/calibrate_synth.py [--out DIR] [--scale S]
+    .venv/bin/python tools/benchmarks/calibrate_synth.py [--out DIR] [--scale S]
         [--tasks pose,age]   (only the plan entries that train one of these tasks)
+
+It lives in tools/ because it wires facedata and facemodels together (DESIGN.md: the packages
+never import each other). Its name does not start with `bench_`, so `make bench` leaves it out.
 """
 
 from __future__ import annotations

@@ -1,0 +1,245 @@
+"""Writes docs/results.md and its figures from suite entries (`mtl compare ... --page FILE`).
+
+Everything on the page is computed from the runs; the closing section states what the numbers
+show in generated sentences (ranks, paired differences, pseudo-label precision), so the page
+cannot drift from the records it was rendered from.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from mtl_methods.results import (
+    CEILING,
+    FLOOR,
+    PROPOSED,
+    SHARED_GROUP,
+    Entry,
+    Table,
+    best_baseline,
+    build_table,
+    columns_of,
+    gap_closed,
+    group_members,
+    in_domain_columns,
+    mean_ranks,
+    paired_difference,
+    pseudo_quality,
+    table_markdown,
+)
+
+
+def groups_of(entries: list[Entry]) -> list[str]:
+    """The tables of the page, in the order their runs first appear."""
+    return list(dict.fromkeys(e.group for e in entries if e.group != SHARED_GROUP))
+
+
+def _settings_line(entries: list[Entry]) -> str:
+    backbones = sorted({e.report.backbone for e in entries})
+    epochs = sorted({e.report.epochs_completed for e in entries})
+    seeds = sorted({e.seed for e in entries})
+    return (f"{len(entries)} runs; backbones {', '.join(backbones)}; epochs {', '.join(map(str, epochs))}; "
+            f"seeds {', '.join(map(str, seeds))}")
+
+
+def paired_markdown(table: Table) -> tuple[str, str | None, float | None]:
+    """The SA-MTL minus best-baseline section, the baseline's name and the mean difference."""
+    baseline = best_baseline(table)
+    if PROPOSED not in table.rows or FLOOR not in table.rows or baseline is None:
+        return "", baseline, None
+    diffs = paired_difference(table, PROPOSED, baseline)
+    if not diffs:
+        return "", baseline, None
+    lines = [f"Paired per-seed difference, {PROPOSED} minus the best baseline ({baseline}), in points:", "",
+             "| " + " | ".join(diffs) + " | mean |", "|---" * (len(diffs) + 1) + "|"]
+    cells = [f"{m:+.1f} ± {s:.1f} (n={n})" for m, s, n in diffs.values()]
+    overall = float(np.mean([m for m, _, _ in diffs.values()]))
+    lines.append("| " + " | ".join(cells) + f" | {overall:+.1f} |")
+    return "\n".join(lines), baseline, overall
+
+
+def gap_markdown(table: Table) -> str:
+    if CEILING not in table.rows or FLOOR not in table.rows:
+        return ""
+    rows = [r for r in table.rows if r not in (FLOOR, CEILING)]
+    lines = [f"Gap closed, (method − {FLOOR}) / ({CEILING} − {FLOOR}), mean ± std over seeds "
+             "(1 = as good as training with every label, 0 = no better than All-in-one):", "",
+             "| method | " + " | ".join(table.columns) + " |", "|---" * (len(table.columns) + 1) + "|"]
+    for row in rows:
+        closed = gap_closed(table, row)
+        lines.append(f"| {row} | " + " | ".join(closed[c] for c in table.columns) + " |")
+    return "\n".join(lines)
+
+
+def oracle_as_labeller(entries: list[Entry]) -> dict[str, dict[str, list[float]]]:
+    """The oracle's accuracy on the other datasets' images: the best pseudo-labeller of this model."""
+    found: dict[str, dict[str, list[float]]] = {}
+    for e in entries:
+        if e.name != CEILING:
+            continue
+        row = found.setdefault(f"{CEILING} [{e.group}] (its predictions on test images)", {})
+        own = in_domain_columns(e)
+        for column, value in columns_of(e).items():
+            if column not in own:
+                row.setdefault(f"{column}/precision", []).append(value)
+    return found
+
+
+def pseudo_markdown(entries: list[Entry]) -> str:
+    quality = pseudo_quality(entries)
+    if not quality:
+        return ""
+    quality |= oracle_as_labeller(entries)
+    keys = sorted({k.rsplit("/", 1)[0] for v in quality.values() for k in v})
+    lines = ["Pseudo-label quality at the last refresh, from the hidden truth: precision of all pseudo-labels / "
+             "AUROC of the weight against correctness (mean over seeds). Columns are task@the images labelled; "
+             f"the {CEILING} row is the ceiling a pseudo-labeller of this model can reach.", "",
+             "| method | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for method, values in quality.items():
+        cells = []
+        for key in keys:
+            p, a = values.get(f"{key}/precision"), values.get(f"{key}/auroc_weight")
+            cells.append("–" if not p else f"{100 * np.mean(p):.1f}" + (f" / {np.mean(a):.2f}" if a else ""))
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def bar_chart(table: Table, path: Path) -> Path:
+    """Grouped bars with seed spread as error bars, one group per column."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    width = 0.8 / max(1, len(table.rows))
+    fig, ax = plt.subplots(figsize=(max(7, 1.5 * len(table.columns)), 4.5))
+    for i, row in enumerate(table.rows):
+        values = [table.values(row, c) for c in table.columns]
+        means = [100 * np.mean(v) if v else 0.0 for v in values]
+        spread = [100 * np.std(v, ddof=1) if len(v) > 1 else 0.0 for v in values]
+        ax.bar(np.arange(len(table.columns)) + i * width, means, width, yerr=spread, capsize=2, label=row)
+    ax.set_xticks(np.arange(len(table.columns)) + width * (len(table.rows) - 1) / 2, table.columns, rotation=20)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title(f"{table.group}: mean ± std over seeds")
+    ax.legend(fontsize="x-small", ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def learning_curves(group: str, entries: list[Entry], path: Path) -> Path | None:
+    """Validation score per epoch of each method of a group (mean over seeds): has it converged?"""
+    curves: dict[str, list[list[float]]] = {}
+    for e in group_members(group, entries):
+        scores = [r["val_score"] for r in e.epochs if r.get("val_score") is not None]
+        if scores:
+            curves.setdefault(e.name, []).append(scores)
+    if not curves:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, runs in curves.items():
+        length = min(len(r) for r in runs)
+        mean = np.mean([r[:length] for r in runs], axis=0)
+        ax.plot(np.arange(1, length + 1), 100 * mean, marker=".", label=name)
+    ax.set(xlabel="epoch", ylabel="validation score (mean accuracy, %)", title=f"{group}: learning curves")
+    ax.legend(fontsize="x-small", ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def reliability_chart(entries: list[Entry], path: Path) -> Path | None:
+    """Precision against weight at the last refresh, one line per method and task (seeds pooled)."""
+    pooled: dict[str, list] = {}
+    for e in entries:
+        for task, bins in e.reliability.items():
+            pooled.setdefault(f"{e.name} [{e.group}] {task}", []).append(bins)
+    if not pooled:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    for label, runs in pooled.items():
+        centres, precision = _pool_bins(runs)
+        ax.plot(centres, precision, marker="o", label=label)
+    ax.plot([0, 1], [0, 1], ":", color="grey", label="precision = weight")
+    ax.set(xlabel="pseudo-label weight", ylabel="precision (hidden truth)", xlim=(0, 1), ylim=(0, 1.02))
+    ax.legend(fontsize="x-small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _pool_bins(runs: list) -> tuple[list[float], list[float]]:
+    """Count-weighted precision per weight bin over several runs' bins."""
+    centres, precision = [], []
+    for cells in zip(*runs, strict=False):
+        count = sum(c[2] for c in cells)
+        if count:
+            centres.append((cells[0][0] + cells[0][1]) / 2)
+            precision.append(sum(c[2] * (c[3] or 0.0) for c in cells) / count)
+    return centres, precision
+
+
+def findings(tables: list[Table]) -> list[str]:
+    """Generated sentences: where SA-MTL ranks and how it compares with the best baseline."""
+    said = []
+    for table in tables:
+        ranks = mean_ranks(table)
+        if PROPOSED not in ranks:
+            continue
+        order = sorted(ranks, key=ranks.get)
+        _, baseline, overall = paired_markdown(table)
+        said.append(f"- {table.group}: {PROPOSED} has mean rank {ranks[PROPOSED]:.2f} "
+                    f"({order.index(PROPOSED) + 1} of {len(order)} methods; best rank: {order[0]}).")
+        if baseline and overall is not None:
+            verdict = "above" if overall > 0 else "below"
+            said.append(f"  Over the columns it is {abs(overall):.1f} points {verdict} the best baseline, "
+                        f"{baseline}, on average over paired seeds (per-column spread in the table above).")
+    return said
+
+
+def render(entries: list[Entry], page: Path, title: str = "Results on the built-in benchmark") -> Path:
+    """Writes the page and its PNGs (beside it, `<page stem>_<group>.png`); returns the page."""
+    page = Path(page)
+    page.parent.mkdir(parents=True, exist_ok=True)
+    tables = [build_table(g, entries) for g in groups_of(entries)]
+    parts = [f"# {title}", "", "Generated by `mtl compare --page` from the run records; do not edit by hand. "
+             f"{_settings_line(entries)}. Test-split accuracy in %, mean ± std over seeds; † marks "
+             "cross-domain columns (a task scored on another dataset's images, from the hidden truth).", ""]
+    for table in tables:
+        chart = bar_chart(table, page.with_name(f"{page.stem}_{table.group}.png"))
+        paired, _, _ = paired_markdown(table)
+        curves = learning_curves(table.group, entries, page.with_name(f"{page.stem}_{table.group}_curves.png"))
+        parts += [f"## {table.group}", "", table_markdown(table, entries), "", paired, "", gap_markdown(table), "",
+                  f"![{table.group}]({chart.name})", ""]
+        if curves:
+            parts += [f"![{table.group} learning curves]({curves.name})", ""]
+    # A run shared by several tables (one record, several places) is shown once, at its first place.
+    members = list({id(e.report): e for e in reversed(entries) if e.group != SHARED_GROUP}.values())[::-1]
+    pseudo = pseudo_markdown(members)
+    plot = reliability_chart(members, page.with_name(f"{page.stem}_reliability.png"))
+    if pseudo or plot:
+        parts += ["## Pseudo-labels", "", pseudo, ""]
+        if plot:
+            parts += [f"![precision against weight]({plot.name})", ""]
+    said = findings(tables)
+    if said:
+        parts += ["## What the numbers show", "", *said, ""]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(parts))  # empty sections leave no gaps
+    page.write_text(text.rstrip() + "\n")
+    return page

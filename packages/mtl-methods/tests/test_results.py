@@ -1,0 +1,112 @@
+"""The results page: tables over seeds, ranks, paired differences, gap closed, pseudo-label quality."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+from faceschemas.report import RunReport
+from faceschemas.suite import Membership, RunRecord
+from mtl_methods.metrics import task_metrics
+from mtl_methods.results import (
+    Entry,
+    best_baseline,
+    build_table,
+    columns_of,
+    gap_closed,
+    load_entries,
+    mean_ranks,
+    paired_difference,
+    pseudo_quality,
+)
+from mtl_methods.results_page import render
+
+DATASETS = {"emotion": "synth_expw", "pose": "synth_aflw"}
+
+
+def metric(task, dataset, accuracy, truth="labels", n=20):
+    right = round(accuracy * n)
+    pred = np.r_[np.zeros(right, int), np.ones(n - right, int)]
+    return task_metrics(task, dataset, "test", np.zeros(n, int), pred, ground_truth=truth)
+
+
+def entry(name, seed, emotion, pose, cross_emotion=0.1, group="EP", epochs=()):
+    """A run with in-domain accuracies and one cross-domain column (emotion on the pose images)."""
+    metrics = [metric("emotion", "synth_expw", emotion), metric("pose", "synth_aflw", pose),
+               metric("emotion", "synth_aflw", cross_emotion, "hidden"),
+               metric("emotion", "synth_expw", 0.99, "hidden"),  # in-domain hidden: not a column
+               metric("pose", "synth_aflw", 0.5, "labels").model_copy(update={"split": "val"})]
+    report = RunReport(run_id=f"{name}-{seed}", method="joint", paper_method=name, tasks=("emotion", "pose"),
+                       backbone="mini_xception", seed=seed, created_at=datetime.now(timezone.utc),
+                       epochs_completed=2, metrics=metrics)
+    return Entry(name, group, seed, {"datasets": DATASETS, "seed": seed}, report, list(epochs))
+
+
+def test_columns_take_in_domain_from_labels_and_cross_domain_from_the_hidden_truth():
+    values = columns_of(entry("A", 0, 0.5, 0.6, 0.25))
+    assert values == {"emotion@synth_expw": 0.5, "pose@synth_aflw": 0.6, "emotion@synth_aflw": 0.25}
+
+
+def test_table_groups_seeds_ranks_and_picks_the_best_baseline():
+    entries = [entry("All-in-one", s, 0.5, 0.6) for s in (0, 1)] + [entry("SA-MTL", s, 0.6, 0.5 + 0.05 * s)
+                                                                    for s in (0, 1)]
+    entries += [entry("DML-LWF", 0, 0.4, 0.4), entry("STL", 0, 0.7, 0.7, group="stl")]
+    table = build_table("EP", entries)
+    assert table.rows == ["All-in-one", "SA-MTL", "DML-LWF", "STL"]
+    assert table.columns == ["emotion@synth_expw", "pose@synth_aflw", "emotion@synth_aflw"]
+    assert table.values("SA-MTL", "pose@synth_aflw") == [0.5, 0.55]
+    ranks = mean_ranks(table)
+    # emotion@expw: STL 1, SA-MTL 2, All-in-one 3, DML 4; pose@aflw: STL 1, All-in-one 2,
+    # SA-MTL 3 (0.525), DML 4; emotion@aflw: all four tie at 0.1 (ranks 1-4 -> 2.5 each).
+    assert ranks == pytest.approx({"STL": 4.5 / 3, "SA-MTL": 7.5 / 3, "All-in-one": 7.5 / 3, "DML-LWF": 10.5 / 3})
+    assert best_baseline(table) == "All-in-one"  # single-task rows are not a multi-task baseline
+    diff = paired_difference(table, "SA-MTL", "All-in-one")
+    assert diff["emotion@synth_expw"] == pytest.approx((10.0, 0.0, 2))
+    mean, std, n = diff["pose@synth_aflw"]
+    assert (mean, n) == (pytest.approx(-7.5), 2) and std == pytest.approx(np.std([-10, -5], ddof=1))
+
+
+def test_gap_closed_is_a_fraction_of_the_oracle_gap_and_says_when_there_is_none():
+    entries = []
+    for s, (floor, method, ceiling) in enumerate([(0.4, 0.5, 0.8), (0.5, 0.6, 0.7)]):
+        entries += [entry("All-in-one", s, floor, 0.6), entry("SA-MTL", s, method, 0.6 + 0.01 * s),
+                    entry("Oracle", s, ceiling, 0.6 + 0.02 * s)]
+    table = build_table("EP", entries)
+    assert set(mean_ranks(table)) == {"All-in-one", "SA-MTL"}  # the ceiling is not a competitor
+    closed = gap_closed(table, "SA-MTL")
+    # per seed (0.5-0.4)/(0.8-0.4) = 0.25 and (0.6-0.5)/(0.7-0.5) = 0.5
+    assert closed["emotion@synth_expw"] == f"{0.375:.2f} ± {np.std([0.25, 0.5], ddof=1):.2f}"
+    assert closed["pose@synth_aflw"] == "no gap to close"  # oracle - floor = 0 and 0.02: noise
+
+
+def test_pseudo_quality_takes_the_last_refresh_per_task():
+    epochs = [{"epoch": 0, "pseudo/pose/synth_expw/precision": 0.2, "pseudo/pose/synth_expw/auroc_weight": 0.6},
+              {"epoch": 1, "pseudo/emotion/synth_aflw/precision": 0.3},
+              {"epoch": 2, "pseudo/pose/synth_expw/precision": 0.4, "pseudo/pose/synth_expw/auroc_weight": 0.7}]
+    quality = pseudo_quality([entry("SA-MTL", 0, 0.5, 0.5, epochs=epochs)])
+    assert quality["SA-MTL [EP]"]["pose@synth_expw/precision"] == [0.4]
+    assert quality["SA-MTL [EP]"]["pose@synth_expw/auroc_weight"] == [0.7]
+    assert quality["SA-MTL [EP]"]["emotion@synth_aflw/precision"] == [0.3]
+
+
+def test_page_renders_from_records_alone(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for e in [entry("All-in-one", s, 0.5, 0.6) for s in (0, 1)] + [entry("SA-MTL", s, 0.6, 0.6) for s in (0, 1)]:
+        record = RunRecord(memberships=[Membership(suite="paper", name=e.name, group="EP"),
+                                        Membership(suite="ablation", name=e.name, group="factors")],
+                           config_hash=f"{e.name}-{e.seed}", config=e.config, report=e.report,
+                           reliability={"pose": [(0.0, 0.5, 10, 0.2), (0.5, 1.0, 10, 0.6)]})
+        (folder / f"{e.name}-{e.seed}.json").write_text(record.model_dump_json())
+    entries = load_entries([folder])
+    assert sorted({(e.group, e.name) for e in entries}) == [("EP", "All-in-one"), ("EP", "SA-MTL"),
+                                                            ("factors", "All-in-one"), ("factors", "SA-MTL")]
+    page = render(entries, tmp_path / "docs" / "results.md").read_text()
+    assert "## EP" in page and "## factors" in page
+    assert "| SA-MTL | 2 | 60.0 ± 0.0 | 60.0 ± 0.0 | 10.0 ± 0.0 |" in page
+    assert "SA-MTL minus the best baseline (All-in-one)" in page and "+10.0 ± 0.0 (n=2)" in page
+    assert (tmp_path / "docs" / "results_EP.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "docs" / "results_reliability.png").is_file()
+    assert "\n\n\n" not in page

@@ -1,0 +1,142 @@
+"""Experiment suites as data: validation, planning by config hash, skipping and resuming."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from facepipelines import suite as suites
+from faceschemas.report import RunReport
+from faceschemas.suite import Membership, RunRecord
+
+SUITES = Path(__file__).resolve().parents[1] / "suites"
+
+SMALL = """
+name: small
+epochs: 3
+seeds: [0, 1]
+flags: [--batch_size, "16"]
+quick: {epochs: 1, steps_per_epoch: 2, seeds: [0]}
+runs:
+  - {name: All-in-one, preset: all-in-one, tasks: EP, group: EP, quick: true}
+  - {name: SA-MTL, preset: sa-mtl, tasks: EP, group: EP}
+  - {name: STL, method: stl, tasks: E, datasets: {emotion: synth_expw}, group: stl}
+"""
+
+
+def write(tmp_path, text, name="small.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SUITES.glob("*.yaml")))
+def test_every_shipped_suite_loads_and_every_run_resolves(name):
+    planned = suites.plan(suites.load_suite(SUITES / name))
+    assert planned and len({p.folder_name for p in planned}) == len({p.hash for p in planned})
+    assert suites.plan(suites.load_suite(SUITES / name), quick=True)  # a quick variant exists
+
+
+def test_runs_shared_by_suites_have_one_hash():
+    paper = {(p.spec.name, p.spec.tasks, p.seed): p.hash for p in suites.plan(suites.load_suite(SUITES / "paper.yaml"))}
+    ablation = {(p.spec.name, p.seed): p.hash for p in suites.plan(suites.load_suite(SUITES / "ablation.yaml"))}
+    assert ablation[("SA-MTL", 0)] == paper[("SA-MTL", "EP", 0)] == ablation[("EMD (SA-MTL)", 0)]
+    assert ablation[("confidence only", 0)] != paper[("SA-MTL", "EP", 0)]
+
+
+def test_plan_expands_seeds_and_the_quick_variant(tmp_path):
+    spec = suites.load_suite(write(tmp_path, SMALL))
+    full = suites.plan(spec)
+    assert [(p.spec.name, p.seed) for p in full] == [("All-in-one", 0), ("SA-MTL", 0), ("STL", 0),
+                                                      ("All-in-one", 1), ("SA-MTL", 1), ("STL", 1)]
+    assert len({p.hash for p in full}) == 6 and full[0].hash == suites.plan(spec)[0].hash
+    assert full[3].config.seed == 1 and full[2].config.training.epochs == 3
+    assert [p.spec.name for p in suites.plan(spec, groups=("stl",))] == ["STL", "STL"]
+    quick = suites.plan(spec, quick=True)
+    assert [(p.spec.name, p.seed) for p in quick] == [("All-in-one", 0)]
+    assert quick[0].config.training.steps_per_epoch == 2 and quick[0].hash != full[0].hash
+    assert [p.seed for p in suites.plan(spec, seeds=3)][::3] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("name: x\nruns: [", "not valid YAML"),
+    ("name: x\nruns: [{name: a, tasks: EP}]", "give exactly one of preset and method"),
+    ("name: x\nrunz: []", "runs: Field required"),
+    ("name: x\nruns: [{name: a, preset: sa-mtl, tasks: EP}, {name: a, preset: dml-lwf, tasks: EP}]", "appears twice in group main"),
+])
+def test_bad_suite_files_are_one_line_naming_the_file(tmp_path, text, message):
+    path = write(tmp_path, text, "bad.yaml")
+    with pytest.raises(ValueError) as err:
+        suites.load_suite(path)
+    assert str(err.value).startswith(f"{path}: ") and message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_run_the_resolver_refuses_names_the_run(tmp_path):
+    spec = suites.load_suite(write(tmp_path, "name: x\nruns: [{name: odd, preset: sa-mtl, tasks: EP, flags: [--epochz, '1']}]"))
+    with pytest.raises(ValueError, match=r"run 'odd' \(EP\): --epochz: unknown flag"):
+        suites.plan(spec)
+
+
+def _finish(folder: Path, planned) -> None:
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps(planned.config.model_dump(mode="json")))
+    (folder / "metrics.jsonl").write_text(json.dumps({"epoch": 0, "val_score": 0.5, "seconds": 1.0}) + "\n")
+    report = RunReport(run_id=folder.name, method=planned.config.method, paper_method="x", tasks=("emotion", "pose"),
+                       backbone="mini_xception", seed=planned.seed, created_at=datetime.now(timezone.utc),
+                       epochs_completed=1, metrics=[])
+    (folder / "report.json").write_text(report.model_dump_json())
+
+
+def test_recorded_runs_are_skipped_and_finished_folders_recorded_without_training(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SMALL)), seeds=1)[:2]
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    _finish(runs / planned[0].folder_name, planned[0])  # finished, not yet recorded
+    recorded = suites.record_of(planned[1], _made(runs, planned[1]), None)
+    other = recorded.model_copy(update={"memberships": [Membership(suite="other", name="A", group="g")]})
+    suites.write_record(other, records)  # recorded by another suite
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("nothing should be trained"))
+    lines = []
+    paths = suites.execute(planned, runs, records, echo=lines.append)
+    assert [p.name for p in paths] == [f"{planned[0].hash}.json", f"{planned[1].hash}.json"]
+    first = RunRecord.model_validate_json(paths[0].read_text())
+    assert first.memberships == [Membership(suite="small", name="All-in-one", group="EP")]
+    assert first.epochs == [{"epoch": 0, "val_score": 0.5}]  # timings are not kept
+    second = RunRecord.model_validate_json(paths[1].read_text())
+    assert [m.suite for m in second.memberships] == ["other", "small"]
+    assert lines[0].startswith("[1/2] All-in-one EP seed 0: done") and "skipped (shared" in lines[1]
+
+
+def test_a_failing_run_does_not_stop_the_others(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SMALL)), seeds=1)[:2]
+    runs = tmp_path / "runs"
+
+    def fake_train(command, **_):
+        folder = runs / command[command.index("--run-name") + 1]
+        if "sa-mtl" in command:
+            return subprocess.CompletedProcess(command, 1)
+        _finish(folder, planned[0])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_train)
+    with pytest.raises(RuntimeError, match=r"1 of 2 runs failed \(SA-MTL EP seed 0\)"):
+        suites.execute(planned, runs, tmp_path / "records", echo=lambda m: None)
+    assert (tmp_path / "records" / f"{planned[0].hash}.json").is_file()
+
+
+def _made(runs, planned):
+    folder = runs / "elsewhere" / planned.folder_name
+    _finish(folder, planned)
+    return folder
+
+
+def test_unfinished_folders_are_resumed_and_new_runs_named(tmp_path):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SMALL)))[0]
+    folder = tmp_path / "runs" / planned.folder_name
+    new = suites.train_command(planned, folder, "data/x")
+    assert new[-6:] == ["--runs-dir", str(folder.parent), "--run-name", folder.name, "--data-root", "data/x"]
+    folder.mkdir(parents=True)
+    assert suites.train_command(planned, folder, None)[-2:] == ["--resume", str(folder)]

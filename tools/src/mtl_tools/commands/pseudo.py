@@ -1,0 +1,126 @@
+"""`mtl pseudo RUN_DIR`: how good a run's pseudo-labels were, refresh by refresh.
+
+Reads the `pseudo/<task>/<dataset>/<metric>` entries that every target refresh writes into
+metrics.jsonl (coverage, precision of all and of the selected pseudo-labels, AUROC of the weight
+and of each factor against correctness; the built-in benchmark's hidden truth makes them
+possible), prints them per epoch, and draws precision against weight from the per-sample tables
+`pseudo/epoch-NNN-<task>.csv` (a reliability diagram).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from faceschemas.layouts import RunLayout
+from mtl_tools.errors import UserError
+
+COLUMNS = ("count", "coverage", "precision", "precision_selected", "auroc_weight", "auroc_confidence",
+           "auroc_density", "auroc_distribution")
+
+
+@click.command("pseudo")
+@click.argument("run_dir", type=click.Path(file_okay=False))
+@click.option("--plot", type=click.Path(dir_okay=False), help="Reliability diagram PNG (default RUN_DIR/pseudo/reliability.png).")
+@click.option("--bins", type=click.IntRange(2, 50), default=10, show_default=True, help="Weight bins of the plot.")
+def command(run_dir: str, plot: str | None, bins: int) -> None:
+    """Pseudo-label precision, coverage and weight AUROC of RUN_DIR per epoch, and a reliability plot."""
+    from mtl_methods.runs import RunFolder
+
+    run = RunFolder(run_dir)
+    try:
+        run.config()
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    rows = pseudo_rows(run.read_metrics())
+    if not rows:
+        raise UserError(f"{run_dir}: no pseudo-label diagnostics in {RunLayout.METRICS} (the method makes no "
+                        "pseudo-labels, or its datasets have no hidden truth)")
+    click.echo(markdown(rows))
+    tables = [p for p in run.pseudo_tables() if _has_truth(p)]
+    if tables:
+        out = Path(plot) if plot else run.pseudo / "reliability.png"
+        reliability_plot(latest_per_task(tables), out, bins)
+        click.echo(f"reliability diagram: {out}", err=True)
+
+
+def pseudo_rows(records: list[dict]) -> list[dict]:
+    """One row per (epoch, task, dataset) of refresh diagnostics, in epoch order."""
+    rows = []
+    for record in records:
+        found: dict[tuple[str, str], dict] = {}
+        for key, value in record.items():
+            parts = key.split("/")
+            if len(parts) == 4 and parts[0] == "pseudo":
+                found.setdefault((parts[1], parts[2]), {})[parts[3]] = value
+        rows += [{"epoch": record["epoch"], "task": t, "dataset": d, **v} for (t, d), v in sorted(found.items())]
+    return rows
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() and value > 1 else f"{value:.3f}"
+    return str(value)
+
+
+def markdown(rows: list[dict]) -> str:
+    """The diagnostics as a markdown table (epochs counted from 1, as the training log)."""
+    head = "| epoch | task | images of | " + " | ".join(COLUMNS) + " |"
+    lines = [head, "|---" * (len(COLUMNS) + 3) + "|"]
+    for row in rows:
+        cells = [str(row["epoch"] + 1), row["task"], row["dataset"], *(_fmt(row.get(c)) for c in COLUMNS)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _has_truth(path: Path) -> bool:
+    with open(path, newline="") as f:
+        return "correct" in next(csv.reader(f), [])
+
+
+def latest_per_task(tables: list[Path]) -> dict[str, Path]:
+    """The newest table of each task (file names are epoch-NNN-<task>.csv, sorted by epoch)."""
+    latest = {}
+    for path in sorted(tables):
+        latest[path.stem.split("-", 2)[2]] = path
+    return latest
+
+
+def read_weight_correct(path: Path):
+    import numpy as np
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    weight = np.array([float(r["weight"]) for r in rows])
+    correct = np.array([int(r["correct"]) for r in rows])
+    return weight, correct
+
+
+def reliability_plot(tables: dict[str, Path], out: Path, bins: int) -> Path:
+    """Precision of the pseudo-labels in each weight bin, one line per task (newest refresh)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import pseudolabel
+
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for task, path in tables.items():
+        weight, correct = read_weight_correct(path)
+        cells = [(lo, hi, p) for lo, hi, count, p in pseudolabel.reliability(weight, correct, bins) if count]
+        ax.plot([(lo + hi) / 2 for lo, hi, _ in cells], [p for *_, p in cells], marker="o",
+                label=f"{task}, epoch {int(path.stem.split('-')[1]) + 1}")
+    ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="precision = weight")
+    ax.set(xlabel="pseudo-label weight", ylabel="precision (hidden truth)", xlim=(0, 1), ylim=(0, 1.02),
+           title="Pseudo-label precision against weight")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return out
