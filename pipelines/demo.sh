@@ -22,7 +22,7 @@ common=(--tasks EP --model mini_xception --batch_size 64 --learning-rate 1e-3 --
 $mtl train --preset all-in-one "${common[@]}"
 # The published DML-LWF flags, typos included, run unchanged:
 $mtl train --preset dml-lwf "${common[@]}" --is_distilled=True --is_pesudo=False--is_interpolation=False distill_t=1
-sa_mtl=$($mtl train --preset sa-mtl "${common[@]}" | tail -n 1)
+sa_mtl=$($mtl train --preset sa-mtl "${common[@]}" | tee /dev/stderr | tail -n 1)
 
 echo "== 3. SA-MTL's pseudo-labels, refresh by refresh (precision from the hidden truth)"
 $mtl pseudo "$sa_mtl"

@@ -33,8 +33,15 @@ from mtl_methods.results import (
 
 
 def groups_of(entries: list[Entry]) -> list[str]:
-    """The tables of the page, in the order their runs first appear."""
-    return list(dict.fromkeys(e.group for e in entries if e.group != SHARED_GROUP))
+    """The tables of the page: the main comparisons (tables with an All-in-one row) first, each
+    kind in the order of the suite files' lines."""
+    first: dict[str, tuple[bool, int]] = {}
+    for e in entries:
+        if e.group != SHARED_GROUP:
+            main = any(o.group == e.group and o.name == FLOOR for o in entries)
+            key = (not main, e.position)
+            first[e.group] = min(first.get(e.group, key), key)
+    return sorted(first, key=first.get)
 
 
 def _settings_line(entries: list[Entry]) -> str:
@@ -229,8 +236,11 @@ def render(entries: list[Entry], page: Path, title: str = "Results on the built-
                   f"![{table.group}]({chart.name})", ""]
         if curves:
             parts += [f"![{table.group} learning curves]({curves.name})", ""]
-    # A run shared by several tables (one record, several places) is shown once, at its first place.
-    members = list({id(e.report): e for e in reversed(entries) if e.group != SHARED_GROUP}.values())[::-1]
+    # A run shared by several tables (one record, several places) is shown once, at the place of
+    # the first table it is in.
+    rank = {g: i for i, g in enumerate(groups_of(entries))}
+    ordered = sorted((e for e in entries if e.group != SHARED_GROUP), key=lambda e: (rank[e.group], e.position))
+    members = list({id(e.report): e for e in reversed(ordered)}.values())[::-1]
     pseudo = pseudo_markdown(members)
     plot = reliability_chart(members, page.with_name(f"{page.stem}_reliability.png"))
     if pseudo or plot:
