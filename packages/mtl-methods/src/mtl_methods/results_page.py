@@ -127,7 +127,9 @@ def bar_chart(table: Table, path: Path) -> Path:
         values = [table.values(row, c) for c in table.columns]
         means = [100 * np.mean(v) if v else 0.0 for v in values]
         spread = [100 * np.std(v, ddof=1) if len(v) > 1 else 0.0 for v in values]
-        ax.bar(np.arange(len(table.columns)) + i * width, means, width, yerr=spread, capsize=2, label=row)
+        colour = plt.cm.tab20(i % 20)  # the default cycle repeats after 10 rows
+        ax.bar(np.arange(len(table.columns)) + i * width, means, width, yerr=spread, capsize=2, label=row,
+               color=colour)
     ax.set_xticks(np.arange(len(table.columns)) + width * (len(table.rows) - 1) / 2, table.columns, rotation=20)
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(f"{table.group}: mean ± std over seeds")
