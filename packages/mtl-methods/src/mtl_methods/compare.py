@@ -13,8 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from faceschemas.report import RunReport
-from faceschemas.tasks import task_letters
-from mtl_methods.results import cell_text
+from mtl_methods.results import cell_text, run_label
 from mtl_methods.runs import RunFolder
 
 
@@ -29,8 +28,6 @@ def load_runs(paths) -> list[tuple[str, RunReport]]:
     return loaded
 
 
-def _label(report: RunReport) -> str:
-    return f"{report.paper_method} {task_letters(report.tasks)} ({report.backbone})"
 
 
 def _truth_kind(report: RunReport) -> str:
@@ -45,7 +42,7 @@ def table_data(loaded) -> tuple[list[str], list[str], dict[tuple[str, str], list
         groups[key].append(report)
     rows, columns, cells = [], [], defaultdict(list)
     for members in groups.values():
-        label = _label(members[0])
+        label = run_label(members[0])
         while label in rows:
             label += "'"
         rows.append(label)

@@ -9,7 +9,6 @@ oracle row, the fraction of the All-in-one-to-oracle gap each method closes.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from faceschemas.layouts import RunLayout
 from faceschemas.report import RunReport
 from faceschemas.suite import RunRecord
 from faceschemas.tasks import task_letters
+from mtl_methods.runs import RunFolder
 
 SHARED_GROUP = "stl"  # single-task rows appear in every table of their suite
 PROPOSED = "SA-MTL"
@@ -48,13 +48,15 @@ class Entry:
 
     @classmethod
     def from_run(cls, folder: Path) -> Entry:
-        config = json.loads((folder / RunLayout.CONFIG).read_text())
-        report = RunReport.model_validate_json((folder / RunLayout.REPORT).read_text())
-        metrics = folder / RunLayout.METRICS
-        lines = metrics.read_text().splitlines() if metrics.is_file() else []
-        name = f"{report.paper_method} {task_letters(report.tasks)} ({report.backbone})"
-        return cls(name, task_letters(report.tasks), report.seed, config, report,
-                   [json.loads(line) for line in lines if line.strip()])
+        run = RunFolder(folder)
+        report = run.read_report()
+        return cls(run_label(report), task_letters(report.tasks), report.seed,
+                   run.config().model_dump(mode="json"), report, run.read_metrics())
+
+
+def run_label(report: RunReport) -> str:
+    """The row name of a run that is not part of a suite: paper method, tasks, backbone."""
+    return f"{report.paper_method} {task_letters(report.tasks)} ({report.backbone})"
 
 
 def load_entries(paths) -> list[Entry]:

@@ -46,12 +46,6 @@ class PseudoTargets:
     final_weight: np.ndarray
     factors: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def columns(self) -> dict[str, np.ndarray]:
-        """Per-sample columns for the per-epoch pseudo-label table of a run."""
-        names = ("pseudo_label", "confidence", "density", "distribution", "raw_weight")
-        cols = {name: getattr(self, name) for name in names}
-        return cols | {"final_weight": self.final_weight, "selected": self.selected,
-                       "weight": self.weight, "has_label": self.has_label}
 
 
 def active_weightings(settings: PseudoLabelSettings) -> dict[str, object]:
