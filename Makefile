@@ -58,10 +58,11 @@ bench: setup ## Run every benchmark script (packages/*/benchmarks, tools/benchma
 	@set -e; for script in packages/*/benchmarks/bench_*.py tools/benchmarks/bench_*.py; do \
 	  echo "== $$script"; $(PY) $$script $(BENCH_ARGS); done
 
-results: setup ## Run the paper and ablation suites (recorded runs are skipped) and render docs/results.md
+results: setup ## Run the paper, ablation and MTL-vs-STL suites (recorded runs are skipped) and render docs/results.md
 	$(MTL) data synth --out "$(DATA)" --full-labels
 	$(MTL) suite pipelines/suites/paper.yaml --data-root "$(DATA)" $(SUITE_ARGS)
 	$(MTL) suite pipelines/suites/ablation.yaml --data-root "$(DATA)" $(SUITE_ARGS)
+	$(MTL) suite pipelines/suites/mtl_vs_stl.yaml --data-root "$(DATA)" $(SUITE_ARGS)
 	$(MTL) compare docs/results/runs --page docs/results.md
 
 schemas: setup ## Regenerate schemas/json/ from the faceschemas contracts

@@ -207,30 +207,61 @@ def test_the_throwaway_components_are_gone_afterwards():
     assert "house_rules_source" not in source_names()
 
 
-def test_config_accepts_exactly_the_registered_backbones():
+def test_config_accepts_exactly_the_registered_backbones_and_strategies():
+    """The names faceschemas reads from the component folders (no import) are the registries' names."""
     from facemodels import list_backbones
-    from faceschemas.config import KNOWN_BACKBONES
+    from faceschemas.catalogue import component_names
+    from mtl_methods.strategies import STRATEGIES
 
-    assert sorted(KNOWN_BACKBONES) == sorted(list_backbones())
+    assert component_names("backbones") == tuple(sorted(list_backbones()))
+    assert component_names("strategies") == tuple(sorted(STRATEGIES.names()))
+
+
+def test_names_are_listed_without_importing_the_packages_that_own_them():
+    code = ("import sys; from faceschemas.catalogue import component_names, declarative_components; "
+            "names = (component_names('backbones'), component_names('strategies'), "
+            "declarative_components('method_presets').names()); "
+            "assert all(names), names; "
+            "loaded = [m for m in ('tensorflow', 'facemodels', 'mtl_methods') if m in sys.modules]; "
+            "assert not loaded, loaded")
+    import subprocess
+
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_new_preset_is_one_new_file(tmp_path, monkeypatch):
+    from faceschemas import catalogue
+    from faceschemas.flags import resolve
+
+    shipped = catalogue.component_folder("method_presets")
+    for path in shipped.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    (tmp_path / "house-rules.toml").write_text(
+        'description = "a throwaway preset"\nmethod = "joint"\n[pseudo]\nenabled = true\ncluster_k = 7\n')
+    real_folder = catalogue.component_folder
+    monkeypatch.setattr(catalogue, "component_folder",
+                        lambda family: tmp_path if family == "method_presets" else real_folder(family))
+    catalogue.declarative_components.cache_clear()
+    try:
+        config = resolve(["--tasks", "EP"], preset="house-rules").config
+        assert (config.method, config.pseudo.enabled, config.pseudo.cluster_k) == ("joint", True, 7)
+    finally:
+        catalogue.declarative_components.cache_clear()
 
 
 def test_config_and_cli_accept_exactly_the_registered_strategies_and_providers():
-    from typing import get_args
-
-    from faceschemas.config import Method
-    from faceschemas.flags import PRESETS, resolve
+    from faceschemas.flags import method_presets, resolve
     from mtl_methods.providers import PROVIDERS, provider_for
     from mtl_methods.strategies import STRATEGIES
     from mtl_tools.commands import config as config_command
     from mtl_tools.commands import train as train_command
 
-    assert sorted(get_args(Method)) == sorted(STRATEGIES.names())
     for command in (train_command.command, config_command.check):
         choice = next(p for p in command.params if p.name == "method").type
         assert sorted(choice.choices) == sorted(STRATEGIES.names())
     # Every preset resolves, and each is claimed by at most one provider (or none: naive/regularised).
     claimed = set()
-    for name in PRESETS:
+    for name in method_presets().names():
         config = resolve(["--tasks", "EP"], preset=name).config
         provider = provider_for(config)
         claimed |= {n for n, p in PROVIDERS.items() if provider is not None and isinstance(provider, p)}
@@ -249,6 +280,16 @@ def test_dataset_names_match_the_source_adapters():
     from faceschemas.datasets import DATASET_TASKS
 
     real = {name for name in DATASET_TASKS if not name.startswith("synth_")}
-    assert set(source_names()) - GENERIC_ADAPTERS == real
-    for name in sorted(real):  # an adapter labels what faceschemas says its dataset labels
-        assert tuple(get_source(name).tasks) == DATASET_TASKS[name], name
+    assert set(source_names()) - GENERIC_ADAPTERS == real  # every named dataset has its adapter
+    for name in sorted(real):  # ... which takes its tasks from the table, not from a copy of it
+        assert get_source(name).tasks is DATASET_TASKS[name], name
+
+
+def test_a_named_dataset_adapter_cannot_declare_its_own_tasks():
+    from facedata.sources import SOURCES, SourceAdapter, register_source
+
+    with pytest.raises(TypeError, match="faceschemas.datasets"):
+        @register_source("adience")
+        class Copy(SourceAdapter):
+            tasks = ("age",)
+    assert SOURCES.get("adience") is not None

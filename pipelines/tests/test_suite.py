@@ -62,11 +62,46 @@ def test_plan_expands_seeds_and_the_quick_variant(tmp_path):
     assert [p.seed for p in suites.plan(spec, seeds=3)][::3] == [0, 1, 2]
 
 
+TRANSFER = """
+name: transfer
+epochs: 2
+seeds: [0, 1]
+quick: {epochs: 1, steps_per_epoch: 2}
+runs:
+  - {id: pre, name: MTL GAP, preset: all-in-one, tasks: GAP, group: pretrain}
+  - {name: STL E, method: stl, tasks: E, datasets: {emotion: synth_expw}, group: transfer, quick: true}
+  - {name: E from MTL, method: stl, tasks: E, datasets: {emotion: synth_expw}, init_from: pre, group: transfer, quick: true}
+"""
+
+
+def test_a_run_that_starts_from_another_comes_after_it_and_names_its_folder(tmp_path):
+    spec = suites.load_suite(write(tmp_path, TRANSFER))
+    planned = suites.plan(spec, runs_dir=tmp_path / "runs")
+    assert [(p.spec.name, p.seed) for p in planned] == [
+        ("MTL GAP", 0), ("STL E", 0), ("E from MTL", 0), ("MTL GAP", 1), ("STL E", 1), ("E from MTL", 1)]
+    parent, child = planned[3], planned[5]
+    assert child.config.init_from == str(tmp_path / "runs" / parent.folder_name)
+    assert planned[1].config.init_from is None and planned[1].hash != planned[2].hash
+    # The run's identity names its parent by hash, not by the folder: another --runs-dir, same hash.
+    elsewhere = suites.plan(spec, runs_dir="/somewhere/else")
+    assert [p.hash for p in elsewhere] == [p.hash for p in planned]
+    # Asking for the transfer group (or the quick variant) alone still trains the parent first.
+    only = suites.plan(spec, groups=("transfer",), runs_dir=tmp_path)
+    assert [p.spec.name for p in only[:3]] == ["STL E", "MTL GAP", "E from MTL"]
+    quick = suites.plan(spec, quick=True, runs_dir=tmp_path)
+    assert [p.spec.name for p in quick] == ["STL E", "MTL GAP", "E from MTL"]
+    assert quick[1].config.training.steps_per_epoch == 2
+
+
 @pytest.mark.parametrize("text,message", [
     ("name: x\nruns: [", "not valid YAML"),
     ("name: x\nruns: [{name: a, tasks: EP}]", "give exactly one of preset and method"),
     ("name: x\nrunz: []", "runs: Field required"),
     ("name: x\nruns: [{name: a, preset: sa-mtl, tasks: EP}, {name: a, preset: dml-lwf, tasks: EP}]", "appears twice in group main"),
+    ("name: x\nruns: [{name: a, preset: sa-mtl, tasks: EP, init_from: b}, {id: b, name: b, method: stl, tasks: E}]",
+     "init_from 'b' is not the id of an earlier run"),
+    ("name: x\nruns: [{id: a, name: a, method: stl, tasks: E}, {id: a, name: b, method: stl, tasks: P}]",
+     "an id appears twice (a)"),
 ])
 def test_bad_suite_files_are_one_line_naming_the_file(tmp_path, text, message):
     path = write(tmp_path, text, "bad.yaml")

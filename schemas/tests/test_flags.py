@@ -5,7 +5,7 @@ import shlex
 
 import pytest
 
-from faceschemas.flags import ALL_FLAGS, PRESETS, ConfigError, resolve
+from faceschemas.flags import ALL_FLAGS, ConfigError, method_presets, preset_settings, resolve
 
 # Published command lines of the original code, as its READMEs print them (spec 5.3, 7.1, 7.2),
 # typos included: DML-LWF glues two flags together and drops the dashes of distill_t.
@@ -61,10 +61,10 @@ def test_all_in_one_command_is_joint_naive():
     assert config.paper_method == "All-in-one"
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+@pytest.mark.parametrize("name", method_presets().names())
 def test_every_preset_resolves_and_names_a_method(name):
     config = resolve([], tasks="EP", preset=name).config
-    assert config.method == PRESETS[name]["method"]
+    assert config.method == preset_settings(name)["method"]
     assert config.paper_method not in ("STL", "naive alternating MTL")
 
 

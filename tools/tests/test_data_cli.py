@@ -41,6 +41,24 @@ def test_prepare_prints_progress_and_summary(prepared):
     assert (folder / "manifest.json").is_file()
 
 
+def test_prepare_builds_the_adapter_once_per_job(tmp_path, capsys, monkeypatch):
+    from facedata.sources import get_source
+
+    adapter_class, built = get_source("fer2013"), []
+    original_init = adapter_class.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(args)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(adapter_class, "__init__", counting_init)
+    fixtures.write_fer2013_csv(tmp_path / "raw")
+    code, _out, err = run(capsys, "data", "prepare", "fer2013", "--input", str(tmp_path / "raw"),
+                          "--output", str(tmp_path / "out"), "--image-size", "32", *IN_MEMORY)
+    assert code == 0, err
+    assert len(built) == 1, built  # checked by the command, then read by the job: the same one
+
+
 # User mistakes of `mtl data` (one line, exit 2) are cases of test_user_errors.py.
 
 

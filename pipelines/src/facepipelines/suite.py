@@ -24,6 +24,7 @@ from faceschemas.layouts import RunLayout
 from faceschemas.suite import Membership, RunRecord, SuiteRun, SuiteSpec, config_hash
 
 MTL = [sys.executable, "-m", "mtl_tools.cli"]
+DEFAULT_RUNS_DIR = "runs/suites"
 RECORD_DROP = ("seconds", "images_per_second", "learning_rate", "frozen")  # not needed on the page
 
 
@@ -65,8 +66,8 @@ def load_suite(path: str | Path) -> SuiteSpec:
         raise ValueError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     except ValidationError as err:
         first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from None
+        where = "".join(f"{'.'.join(str(p) for p in first['loc'])}: " for _ in first["loc"][:1])
+        raise ValueError(f"{path}: {where}{first['msg'].removeprefix('Value error, ')}") from None
 
 
 def run_argv(suite: SuiteSpec, run: SuiteRun, seed: int, quick: bool) -> list[str]:
@@ -83,24 +84,42 @@ def run_argv(suite: SuiteSpec, run: SuiteRun, seed: int, quick: bool) -> list[st
 
 
 def plan(suite: SuiteSpec, seeds: int | None = None, quick: bool = False,
-         groups: tuple[str, ...] = ()) -> list[PlannedRun]:
+         groups: tuple[str, ...] = (), runs_dir: str | Path = DEFAULT_RUNS_DIR) -> list[PlannedRun]:
     """Every (run, seed) of the suite, seed by seed (a suite stopped early has every method of the
-    first seeds), runs in file order; only the `groups` given, if any. ValueError names a bad run."""
+    first seeds), runs in file order; only the `groups` given, if any. A run that starts from
+    another's trunk (`init_from`) comes after that run, which is planned too whatever its group.
+    ValueError names a bad run."""
     chosen = suite.quick.seeds if quick else suite.seeds
     if seeds is not None:
         chosen = list(range(seeds))
-    planned = []
-    for seed, (position, run) in ((seed, item) for seed in chosen for item in enumerate(suite.runs)):
-        if (quick and not run.quick) or (groups and run.group not in groups):
-            continue
-        argv = run_argv(suite, run, seed, quick)
-        try:
-            config = resolve(argv).config
-        except ValueError as err:
-            raise ValueError(f"suite {suite.name}, run {run.name!r} ({run.tasks}): {err}") from None
-        digest = config_hash(config)
-        planned.append(PlannedRun(suite.name, run, seed, tuple(argv), config, digest, position))
-    return planned
+    planned: dict[tuple[int, int], PlannedRun] = {}  # (seed, position) -> run, in training order
+    for seed in chosen:
+        for position, run in enumerate(suite.runs):
+            if (quick and not run.quick) or (groups and run.group not in groups):
+                continue
+            _plan_one(suite, position, run, seed, quick, Path(runs_dir), planned)
+    return list(planned.values())
+
+
+def _plan_one(suite: SuiteSpec, position: int, run: SuiteRun, seed: int, quick: bool, runs_dir: Path,
+              planned: dict[tuple[int, int], PlannedRun]) -> PlannedRun:
+    if (seed, position) in planned:
+        return planned[(seed, position)]
+    argv = run_argv(suite, run, seed, quick)
+    parent = None
+    if run.init_from:
+        parent_position, parent_run = suite.run_by_id(run.init_from)
+        parent = _plan_one(suite, parent_position, parent_run, seed, quick, runs_dir, planned)
+        argv += ["--init-from", str(runs_dir / parent.folder_name)]
+    try:
+        config = resolve(argv).config
+    except ValueError as err:
+        raise ValueError(f"suite {suite.name}, run {run.name!r} ({run.tasks}): {err}") from None
+    # The parent's folder depends on --runs-dir; the run's identity must not, so it names the
+    # parent by its hash.
+    identity = config if parent is None else config.model_copy(update={"init_from": f"suite-run:{parent.hash}"})
+    planned[(seed, position)] = PlannedRun(suite.name, run, seed, tuple(argv), config, config_hash(identity), position)
+    return planned[(seed, position)]
 
 
 def membership(planned: PlannedRun) -> Membership:
@@ -123,23 +142,14 @@ def record_of(planned: PlannedRun, folder: Path, wall_seconds: float | None) -> 
 
 def last_reliability(folder: Path, bins: int = 10) -> dict[str, list]:
     """Precision per weight bin of each task's newest pseudo-label table (needs the hidden truth)."""
-    import csv
-
-    import numpy as np
-
     import pseudolabel
 
-    newest: dict[str, Path] = {}
-    for path in sorted((folder / "pseudo").glob("epoch-*.csv")):
-        newest[path.stem.split("-", 2)[2]] = path
+    tables = (folder / RunLayout.PSEUDO).glob(RunLayout.PSEUDO_TABLES)
     found = {}
-    for task, path in newest.items():
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-        if rows and "correct" in rows[0]:
-            weight = np.array([float(r["weight"]) for r in rows])
-            correct = np.array([int(r["correct"]) for r in rows], bool)
-            found[task] = pseudolabel.reliability(weight, correct, bins)
+    for task, path in pseudolabel.newest_tables(tables).items():
+        columns = pseudolabel.read_weight_correct(path)
+        if columns is not None:
+            found[task] = pseudolabel.reliability(*columns, bins)
     return found
 
 

@@ -4,7 +4,7 @@ Every other package depends on this one and on nothing else of the toolkit by de
 """
 
 from faceschemas.config import ExperimentConfig
-from faceschemas.flags import PRESETS, ConfigError, Resolution, resolve
+from faceschemas.flags import ConfigError, Resolution, method_presets, resolve
 from faceschemas.manifest import DatasetManifest, ImageSpec, ShardInfo, SplitStats
 from faceschemas.prediction import FacePrediction, Prediction, TaskPrediction
 from faceschemas.record import MISSING_LABEL, RECORD_FEATURES, CanonicalRecord, FaceBox
@@ -14,7 +14,7 @@ from faceschemas.tasks import TASKS, TaskSpec, get_task, parse_tasks, task_lette
 __version__ = "0.1.0"
 
 __all__ = [
-    "MISSING_LABEL", "PRESETS", "RECORD_FEATURES", "TASKS", "CanonicalRecord", "ConfigError",
+    "MISSING_LABEL", "RECORD_FEATURES", "TASKS", "CanonicalRecord", "ConfigError", "method_presets",
     "DatasetManifest", "ExperimentConfig", "FaceBox", "FacePrediction", "ImageSpec", "Prediction",
     "Resolution", "RunReport", "ShardInfo", "SplitStats", "TaskMetrics", "TaskPrediction", "TaskSpec",
     "get_task", "parse_tasks", "resolve", "task_letters", "yaw_to_bin",

@@ -7,19 +7,38 @@ into the groups by `faceschemas.flags`; this module only defines and checks the 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from faceschemas.base import FrozenModel
+from faceschemas.catalogue import component_names, is_known
 from faceschemas.datasets import DATASET_TASKS, canonical_dataset_name, looks_like_path
 from faceschemas.tasks import parse_tasks
 
-Method = Literal["stl", "joint", "alternative"]
 
-# Backbone spellings of the original code (spec 3); the registry of facemodels holds the rest.
+def _known_strategy(value: str) -> str:
+    if not is_known("strategies", value):
+        raise ValueError(f"unknown method {value!r}; known: {', '.join(component_names('strategies'))}")
+    return value
+
+
+# A training strategy of mtl_methods/strategies (one file each; faceschemas.catalogue lists them).
+Method = Annotated[
+    str,
+    AfterValidator(_known_strategy),
+    WithJsonSchema({"enum": list(component_names("strategies")), "title": "Method", "type": "string"}),
+]
+
+# Backbone spellings of the original code (spec 3); facemodels/backbones holds the names.
 BACKBONE_ALIASES = {"vggFace": "vggface16", "vggface": "vggface16", "mobilenet": "mobilenetv2"}
-KNOWN_BACKBONES = ("vggface16", "mini_xception", "mobilenetv2", "resnet18", "resnet50")
 
 DEFAULT_DATASETS = {
     "emotion": "synth_expw",
@@ -136,8 +155,8 @@ class ExperimentConfig(_Frozen):
     @classmethod
     def _known_backbone(cls, value: str) -> str:
         value = BACKBONE_ALIASES.get(value, value)
-        if value not in KNOWN_BACKBONES:
-            raise ValueError(f"unknown backbone {value!r}; known: {', '.join(KNOWN_BACKBONES)}")
+        if not is_known("backbones", value):
+            raise ValueError(f"unknown backbone {value!r}; known: {', '.join(component_names('backbones'))}")
         return value
 
     @model_validator(mode="before")

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from faceschemas.catalogue import declarative_components
 from faceschemas.config import (
     DistillSettings,
     ExperimentConfig,
@@ -26,6 +27,7 @@ from faceschemas.config import (
     TrainingSettings,
 )
 from faceschemas.datasets import DATASET_TASKS, canonical_dataset_name
+from faceschemas.registry import Registry, UnknownNameError
 from faceschemas.tasks import TASKS, parse_tasks
 
 
@@ -155,33 +157,19 @@ _CLEAN_BY_PATH = {route.path: f"--{name}" for name, route in CLEAN_FLAGS.items()
 LEGACY_FLAGS = _legacy_routes()
 ALL_FLAGS = CLEAN_FLAGS | LEGACY_FLAGS
 
-PRESETS: dict[str, dict[str, Any]] = {
-    "all-in-one": {"method": "joint", "naive": True},
-    # The benchmark's ceiling: joint training as if every dataset were fully labelled (needs
-    # `mtl data synth --full-labels`); not a method of the paper, the top of "gap closed".
-    "oracle": {"method": "joint", "naive": True, "full_labels": True},
-    "dml-lwf": {"method": "alternative", "distill.enabled": True, "distill.temperature": 1.0},
-    "distilling": {"method": "alternative", "distill.enabled": True, "distill.temperature": 2.0},
-    # SA-MTL setting (a) of spec 5.3, the main one: soft interpolation, threshold 0, k = 4.
-    "sa-mtl": {
-        "method": "alternative", "pseudo.enabled": True, "pseudo.confidence": True, "pseudo.density": True,
-        "pseudo.distribution": True, "pseudo.mode": "soft", "pseudo.selection_threshold": 0.0,
-        "pseudo.cluster_k": 4, "pseudo.density_quantile": 0.6, "distill.temperature": 2.0,
-    },
-    # SA-MTL setting (b): hard selection at 0.8, k = 3.
-    "sa-mtl-hard": {
-        "method": "alternative", "pseudo.enabled": True, "pseudo.confidence": True, "pseudo.density": True,
-        "pseudo.distribution": True, "pseudo.mode": "hard", "pseudo.selection_threshold": 0.8,
-        "pseudo.cluster_k": 3, "pseudo.density_quantile": 0.6, "distill.temperature": 2.0,
-    },
-    "lel-ltn": {"method": "joint", "pseudo.enabled": True, "regularizers.label_transfer": True},
-    # DCN-AP (spec 7.4 [REC]): label propagation over a kNN graph, argmax F as a one-hot target
-    # weighted by its (refined) confidence; threshold 0 keeps all but the least confident sample.
-    "dcn-ap": {"method": "joint", "pseudo.enabled": True, "pseudo.refine": "label_propagation",
-               "pseudo.confidence": True, "pseudo.mode": "hard", "pseudo.selection_threshold": 0.0},
-    "sfsmr": {"method": "joint", "regularizers.l21": 1e-4, "regularizers.trace_norm": 1e-4, "regularizers.laplacian": 1e-4},
-    "slrm": {"method": "joint", "regularizers.trace_norm": 1e-4, "regularizers.laplacian": 1e-4},
-}
+PRESET_FAMILY = "method_presets"  # mtl_methods/presets/*.toml, read by faceschemas.catalogue
+DESCRIPTION = "description"  # a preset file's one line for `mtl list presets`; not a setting
+
+
+def method_presets() -> Registry[dict[str, Any]]:
+    """Every method preset by name: {"group.setting": value}, its description included."""
+    return declarative_components(PRESET_FAMILY)
+
+
+def preset_settings(name: str) -> dict[str, Any]:
+    """The settings that `--preset name` applies; UnknownNameError naming the known presets."""
+    return {path: value for path, value in method_presets().get(name).items() if path != DESCRIPTION}
+
 
 # The original entry points (spec, table at the top): a copied `python X.py ...` line names them.
 ORIGINAL_SCRIPTS = {
@@ -378,9 +366,10 @@ def _apply_preset(tree: dict[str, Any], typed: dict[str, FlagToken]) -> None:
     name = tree.get("preset")
     if name is None:
         return
-    if name not in PRESETS:
-        raise ConfigError(f"--preset: unknown preset {name!r}; known: {', '.join(PRESETS)}")
-    bundle = PRESETS[name]
+    try:
+        bundle = preset_settings(name)
+    except UnknownNameError as err:
+        raise ConfigError(f"--preset: {err}") from None
     if "method" in tree and tree["method"] != bundle["method"]:
         raise ConfigError(f"--method: preset {name} is a {bundle['method']} method, not {tree['method']}")
     for path, value in bundle.items():

@@ -32,7 +32,18 @@ class RunLayout:
     BEST = "best"  # inside checkpoints/: the best validation weights
     CONFUSION = "confusion"
     PSEUDO = "pseudo"
+    PSEUDO_TABLES = "epoch-*.csv"  # every pseudo-label table inside pseudo/
     TENSORBOARD = "tensorboard"
+
+    @staticmethod
+    def pseudo_table(epoch: int, task: str) -> str:
+        """`epoch-NNN-<task>.csv`, inside pseudo/: one target refresh of one task."""
+        return f"epoch-{epoch:03d}-{task}.csv"
+
+    @staticmethod
+    def pseudo_table_task(name: str) -> str:
+        """The task of a pseudo-label table's file name."""
+        return name.removesuffix(".csv").split("-", 2)[2]
 
 
 class BenchmarkLayout:

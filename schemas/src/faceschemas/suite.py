@@ -30,10 +30,14 @@ class SuiteRun(FrozenModel):
     datasets: dict[str, str] = Field(default_factory=dict, description="Task -> dataset; defaults are the benchmark's.")
     backbone: str | None = None
     epochs: int | None = Field(default=None, ge=1)
-    image_size: int | None = Field(default=None, ge=16)
     flags: list[str] = Field(default_factory=list, description="Extra `mtl train` flags, e.g. ['--unselected', 'drop'].")
     group: str = Field(default="main", description="Which table of the results page the run belongs to.")
     quick: bool = Field(default=False, description="Part of the --quick variant.")
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+$",
+                           description="A name other runs of the suite use to refer to this one (init_from).")
+    init_from: str | None = Field(
+        default=None, description="id of a run whose trunk initialises this one (`mtl train --init-from`), at the "
+                                  "same seed; that run is trained first.")
 
     @model_validator(mode="after")
     def _method_or_preset(self) -> SuiteRun:
@@ -70,7 +74,20 @@ class SuiteSpec(FrozenModel):
             if key in seen:
                 raise ValueError(f"runs: {run.name!r} on {run.tasks} appears twice in group {run.group}")
             seen.add(key)
+        ids = [run.id for run in self.runs if run.id]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"runs: an id appears twice ({', '.join(sorted({i for i in ids if ids.count(i) > 1}))})")
+        earlier: set[str] = set()
+        for run in self.runs:
+            if run.init_from and run.init_from not in earlier:
+                raise ValueError(f"run {run.name!r}: init_from {run.init_from!r} is not the id of an earlier run")
+            if run.id:
+                earlier.add(run.id)
         return self
+
+    def run_by_id(self, run_id: str) -> tuple[int, SuiteRun]:
+        """The position and run called `run_id`."""
+        return next((i, run) for i, run in enumerate(self.runs) if run.id == run_id)
 
 
 class Membership(FrozenModel):

@@ -1,96 +1,120 @@
-"""Comparison of finished runs: a markdown table like the published ones, and a bar chart.
+"""Comparison of finished runs (`mtl compare RUNS...`): a markdown table and a bar chart.
 
 Rows are run configurations (runs that differ only by seed are one row: mean ± spread); columns
-are per-task test accuracy per dataset, from the hidden ground truth for runs scored on it.
+are per-task test accuracy per dataset, in-domain from the released labels and cross-domain (†)
+from the hidden truth, as on the results page. When an oracle run is among the inputs, each row
+also gets the fraction of the All-in-one-to-oracle gap it closes (mean over its cross-domain
+columns in the table, per column in a second table), against the All-in-one and oracle runs of the same tasks
+and backbone.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from faceschemas.report import RunReport
-from mtl_methods.results import cell_text, run_label
-from mtl_methods.runs import RunFolder
+from faceschemas.config import ExperimentConfig
+from faceschemas.tasks import task_letters
+from mtl_methods.results import (
+    CEILING,
+    FLOOR,
+    Entry,
+    Table,
+    build_table,
+    cell_text,
+    gap_fractions,
+    is_cross_domain,
+)
+from mtl_methods.results_page import bar_chart, gap_markdown
+
+GROUP = "compared runs"
 
 
-def load_runs(paths) -> list[tuple[str, RunReport]]:
-    """(config key, report) of every run folder; ValueError naming a folder that is not finished."""
-    loaded = []
-    for path in paths:
-        run = RunFolder(path)
-        config = run.config().model_dump(mode="json")
-        config.pop("seed", None)
-        loaded.append((json.dumps(config, sort_keys=True), run.read_report()))
-    return loaded
+def _config_key(entry: Entry) -> str:
+    # Validated again, so that records written before a setting existed key like the newer ones.
+    config = ExperimentConfig.model_validate(entry.config).model_dump(mode="json", exclude={"seed"})
+    return json.dumps(config, sort_keys=True)
 
 
+def _unused_name(entry: Entry, taken) -> str:
+    letters, backbone = task_letters(entry.report.tasks), entry.report.backbone
+    for name in (entry.name, f"{entry.name} {letters}", f"{entry.name} {letters} ({backbone})"):
+        if name not in taken:
+            return name
+    while name in taken:
+        name += "'"
+    return name
 
 
-def _truth_kind(report: RunReport) -> str:
-    """A run scored on the hidden truth (mtl eval on the benchmark) is compared on it."""
-    return "hidden" if any(m.ground_truth == "hidden" for m in report.metrics) else "labels"
+def as_rows(entries: list[Entry]) -> list[Entry]:
+    """The entries as rows of one table: one row per configuration, named after its run.
+
+    Two configurations with the same name get their tasks, then their backbone, then primes
+    added, so that their seeds are never averaged together.
+    """
+    names: dict[str, str] = {}
+    rows = []
+    for position, entry in enumerate(entries):
+        key = _config_key(entry)
+        if key not in names:
+            names[key] = _unused_name(entry, set(names.values()))
+        rows.append(replace(entry, name=names[key], group=GROUP, position=position, suite=""))
+    return rows
 
 
-def table_data(loaded) -> tuple[list[str], list[str], dict[tuple[str, str], list[float]]]:
-    """Row labels, column names and the values of every cell (one per seed)."""
-    groups: dict[str, list[RunReport]] = defaultdict(list)
-    for key, report in loaded:
-        groups[key].append(report)
-    rows, columns, cells = [], [], defaultdict(list)
-    for members in groups.values():
-        label = run_label(members[0])
-        while label in rows:
-            label += "'"
-        rows.append(label)
-        for report in members:
-            truth = _truth_kind(report)
-            for m in report.metrics:
-                if m.split != "test" or m.ground_truth != truth:
-                    continue
-                column = f"{m.task}@{Path(m.dataset).name}"
-                if column not in columns:
-                    columns.append(column)
-                cells[(label, column)].append(m.accuracy)
-    return rows, sorted(columns), cells
+def comparison_table(entries: list[Entry]) -> Table:
+    return build_table(GROUP, as_rows(entries))
 
 
-def _cell(values: list[float]) -> str:
-    return cell_text(values, digits=2, count=True)
+def gap_references(entries: list[Entry]) -> dict[str, tuple[str, str]]:
+    """Row -> (All-in-one row, oracle row) of the same tasks and backbone, where both were given."""
+    rows = as_rows(entries)
+
+    def kind(entry: Entry) -> tuple[tuple[str, ...], str]:
+        return tuple(entry.report.tasks), entry.report.backbone
+
+    floors = {kind(e): e.name for e in rows if e.report.paper_method == FLOOR}
+    ceilings = {kind(e): e.name for e in rows if e.report.paper_method.startswith(CEILING)}
+    return {e.name: (floors[kind(e)], ceilings[kind(e)]) for e in rows
+            if kind(e) in floors and kind(e) in ceilings}
 
 
-def markdown_table(loaded) -> str:
-    """The comparison as a markdown table (accuracy in %, test split)."""
-    rows, columns, cells = table_data(loaded)
-    lines = ["| method | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    for row in rows:
-        lines.append(f"| {row} | " + " | ".join(_cell(cells.get((row, c), [])) for c in columns) + " |")
+def mean_gap_closed(table: Table, row: str, floor: str, ceiling: str, columns: list[str]) -> str:
+    """The row's gap fraction averaged over those `columns` that have a gap to close (seed means)."""
+    means = [float(np.mean(f)) for c in columns if (f := gap_fractions(table, row, c, floor, ceiling))]
+    if not means:
+        return "no gap to close"
+    return f"{np.mean(means):.2f} ({len(means)} column{'s' if len(means) > 1 else ''})"
+
+
+def markdown_table(entries: list[Entry]) -> str:
+    """The comparison as markdown: accuracy in % (test split), and the gap closed with an oracle."""
+    table = comparison_table(entries)
+    references = gap_references(entries)
+    members = as_rows(entries)
+    cross = [c for c in table.columns if is_cross_domain(c, members)]
+    heads = [f"{c} †" if c in cross else c for c in table.columns]
+    # The summary is over the cross-domain columns, where the methods differ most; in-domain the
+    # oracle is often within a point of All-in-one and a fraction of that is mostly noise.
+    summary = cross or table.columns
+    gap_head = f" gap closed{' †' if cross else ''} |" if references else ""
+    lines = ["| method | " + " | ".join(heads) + " |" + gap_head, "|---" * (len(heads) + 1 + bool(references)) + "|"]
+    for row in table.rows:
+        cells = " | ".join(cell_text(table.values(row, c), digits=2, count=True) for c in table.columns)
+        gap = ""
+        if references:
+            floor, ceiling = references.get(row, (None, None))
+            gap = f" {mean_gap_closed(table, row, floor, ceiling, summary) if floor and row not in (floor, ceiling) else '–'} |"
+        lines.append(f"| {row} | {cells} |{gap}")
+    for floor, ceiling in sorted(set(references.values())):
+        rows = [r for r, refs in references.items() if refs == (floor, ceiling)]
+        lines += ["", gap_markdown(table, floor, ceiling, rows)]
     return "\n".join(lines)
 
 
-def bar_chart(loaded, path) -> Path:
+def comparison_chart(entries: list[Entry], path) -> Path:
     """Grouped bars (one group per column, one bar per row) with seed spread as error bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows, columns, cells = table_data(loaded)
-    width = 0.8 / max(1, len(rows))
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(columns)), 4))
-    for i, row in enumerate(rows):
-        values = [cells.get((row, c), []) for c in columns]
-        means = [100 * np.mean(v) if v else 0.0 for v in values]
-        spread = [100 * np.std(v, ddof=1) if len(v) > 1 else 0.0 for v in values]
-        ax.bar(np.arange(len(columns)) + i * width, means, width, yerr=spread, label=row)
-    ax.set_xticks(np.arange(len(columns)) + width * (len(rows) - 1) / 2, columns, rotation=20)
-    ax.set_ylabel("test accuracy (%)")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return bar_chart(comparison_table(entries), Path(path))

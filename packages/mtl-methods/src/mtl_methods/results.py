@@ -204,28 +204,38 @@ def paired_difference(table: Table, row: str, other: str) -> dict[str, tuple[flo
     return out
 
 
-def gap_closed(table: Table, row: str) -> dict[str, str]:
+def gap_closed(table: Table, row: str, floor: str = FLOOR, ceiling: str = CEILING) -> dict[str, str]:
     """(method - All-in-one) / (oracle - All-in-one) per column, mean ± std over paired seeds.
 
     A column whose oracle - All-in-one difference is within its own seed noise (the mean paired
     difference is not larger than its std) has no gap to close and is not divided by noise.
+    `floor` and `ceiling` name the All-in-one and oracle rows of `table`.
     """
     out = {}
     for column in table.columns:
-        m, a, o = (table.cells.get((r, column), {}) for r in (row, FLOOR, CEILING))
-        seeds = sorted(set(m) & set(a) & set(o))
-        if not seeds:
+        fractions = gap_fractions(table, row, column, floor, ceiling)
+        if fractions is None:
             out[column] = "–"
-            continue
-        gaps = np.array([o[s] - a[s] for s in seeds])
-        noise = float(np.std(gaps, ddof=1)) if len(gaps) > 1 else 0.01
-        if float(np.mean(gaps)) <= noise:
+        elif not fractions:
             out[column] = "no gap to close"
-            continue
-        closed = np.array([(m[s] - a[s]) / (o[s] - a[s]) for s in seeds])
-        spread = f" ± {np.std(closed, ddof=1):.2f}" if len(closed) > 1 else ""
-        out[column] = f"{np.mean(closed):.2f}{spread}"
+        else:
+            spread = f" ± {np.std(fractions, ddof=1):.2f}" if len(fractions) > 1 else ""
+            out[column] = f"{np.mean(fractions):.2f}{spread}"
     return out
+
+
+def gap_fractions(table: Table, row: str, column: str, floor: str = FLOOR,
+                  ceiling: str = CEILING) -> list[float] | None:
+    """The per-seed gap fractions of one cell; [] when there is no gap to close, None without data."""
+    m, a, o = (table.cells.get((r, column), {}) for r in (row, floor, ceiling))
+    seeds = sorted(set(m) & set(a) & set(o))
+    if not seeds:
+        return None
+    gaps = np.array([o[s] - a[s] for s in seeds])
+    noise = float(np.std(gaps, ddof=1)) if len(gaps) > 1 else 0.01
+    if float(np.mean(gaps)) <= noise:
+        return []
+    return [float((m[s] - a[s]) / (o[s] - a[s])) for s in seeds]
 
 
 def pseudo_quality(entries: list[Entry]) -> dict[str, dict[str, list[float]]]:

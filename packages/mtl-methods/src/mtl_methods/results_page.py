@@ -68,15 +68,16 @@ def paired_markdown(table: Table) -> tuple[str, str | None, float | None]:
     return "\n".join(lines), baseline, overall
 
 
-def gap_markdown(table: Table) -> str:
-    if CEILING not in table.rows or FLOOR not in table.rows:
+def gap_markdown(table: Table, floor: str = FLOOR, ceiling: str = CEILING, rows: list[str] | None = None) -> str:
+    """The gap-closed table of `rows` (default: every row but the floor and the ceiling)."""
+    if ceiling not in table.rows or floor not in table.rows:
         return ""
-    rows = [r for r in table.rows if r not in (FLOOR, CEILING)]
+    rows = [r for r in (rows or table.rows) if r not in (floor, ceiling)]
     lines = [f"Gap closed, (method − {FLOOR}) / ({CEILING} − {FLOOR}), mean ± std over seeds "
-             "(1 = as good as training with every label, 0 = no better than All-in-one):", "",
+             f"(1 = as good as training with every label, 0 = no better than {FLOOR}):", "",
              "| method | " + " | ".join(table.columns) + " |", "|---" * (len(table.columns) + 1) + "|"]
     for row in rows:
-        closed = gap_closed(table, row)
+        closed = gap_closed(table, row, floor, ceiling)
         lines.append(f"| {row} | " + " | ".join(closed[c] for c in table.columns) + " |")
     return "\n".join(lines)
 
@@ -231,9 +232,10 @@ def render(entries: list[Entry], page: Path, title: str = "Results on the built-
              f"{_settings_line(entries)}. Test-split accuracy in %, mean ± std over seeds; † marks "
              "cross-domain columns (a task scored on another dataset's images, from the hidden truth).", ""]
     for table in tables:
-        chart = bar_chart(table, page.with_name(f"{page.stem}_{table.group}.png"))
+        stem = f"{page.stem}_{re.sub(r'[^A-Za-z0-9.-]+', '-', table.group).strip('-')}"  # a link-safe file name
+        chart = bar_chart(table, page.with_name(f"{stem}.png"))
         paired, _, _ = paired_markdown(table)
-        curves = learning_curves(table.group, entries, page.with_name(f"{page.stem}_{table.group}_curves.png"))
+        curves = learning_curves(table.group, entries, page.with_name(f"{stem}_curves.png"))
         parts += [f"## {table.group}", "", table_markdown(table, entries), "", paired, "", gap_markdown(table), "",
                   f"![{table.group}]({chart.name})", ""]
         if curves:

@@ -106,7 +106,7 @@ class RunFolder:
     def write_pseudo_table(self, epoch: int, task: str, parts: list[dict]) -> Path:
         """pseudo/epoch-NNN-<task>.csv: one row per sample of a target refresh (spec 8.4 [REC])."""
         self.pseudo.mkdir(exist_ok=True)
-        path = self.pseudo / f"epoch-{epoch:03d}-{task}.csv"
+        path = self.pseudo / RunLayout.pseudo_table(epoch, task)
         columns = list(dict.fromkeys(c for part in parts for c in part))
         tmp = path.with_name(f".{path.name}.tmp")
         with open(tmp, "w", newline="") as f:
@@ -120,7 +120,7 @@ class RunFolder:
 
     def pseudo_tables(self) -> list[Path]:
         """Every pseudo-label table of the run, oldest epoch first."""
-        return sorted(self.pseudo.glob("epoch-*.csv")) if self.pseudo.is_dir() else []
+        return sorted(self.pseudo.glob(RunLayout.PSEUDO_TABLES)) if self.pseudo.is_dir() else []
 
     def write_report(self, report: RunReport, name: str = RunLayout.REPORT) -> None:
         self.write_json(name, report.model_dump(mode="json"))

@@ -14,7 +14,7 @@ for _backend in ("TENSORFLOW", "PYTORCH", "JAX", "CUPY"):
     os.environ.setdefault(f"POT_BACKEND_DISABLE_{_backend}", "1")
 
 from pseudolabel.combine import PseudoTargets, make_targets  # noqa: E402
-from pseudolabel.diagnostics import diagnose, reliability  # noqa: E402
+from pseudolabel.diagnostics import diagnose, newest_tables, read_weight_correct, reliability  # noqa: E402
 from pseudolabel.inputs import PseudoInputs  # noqa: E402
 from pseudolabel.refine.label_propagation import propagate  # noqa: E402
 from pseudolabel.registries import (  # noqa: E402
@@ -40,6 +40,8 @@ __all__ = [
     "PseudoTargets",
     "diagnose",
     "make_targets",
+    "newest_tables",
     "propagate",
+    "read_weight_correct",
     "reliability",
 ]

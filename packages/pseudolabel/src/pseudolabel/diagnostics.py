@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from faceschemas.layouts import RunLayout
 from pseudolabel.combine import PseudoTargets
 
 _FACTORS = ("confidence", "density", "distribution")
@@ -74,3 +79,20 @@ def reliability(
         hit = correct[which == b]
         rows.append((float(edges[b]), float(edges[b + 1]), int(hit.size), _mean(hit.astype(float))))
     return rows
+
+
+def newest_tables(tables: Iterable[Path]) -> dict[str, Path]:
+    """The newest of a run's pseudo-label tables (`RunLayout.pseudo_table` names) for each task."""
+    newest = {}
+    for path in sorted(tables):  # epoch-NNN-...: sorted by name is sorted by epoch
+        newest[RunLayout.pseudo_table_task(path.name)] = path
+    return newest
+
+
+def read_weight_correct(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """A pseudo-label table's weight and correctness columns; None when it has no truth to say."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "correct" not in rows[0]:
+        return None
+    return (np.array([float(r["weight"]) for r in rows]), np.array([int(r["correct"]) for r in rows], bool))

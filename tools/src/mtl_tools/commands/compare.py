@@ -25,30 +25,29 @@ def _is_record_source(path: str) -> bool:
 def command(run_dirs: tuple[str, ...], chart: str, page: str | None) -> None:
     """Compare RUN_DIRS (run folders, run records, or folders of records).
 
-    Without --page: rows are methods, columns per-task test accuracy per dataset. With --page: the
-    suite's results page, one table per suite group, rendered from the runs alone.
+    Without --page: rows are methods, columns per-task test accuracy per dataset (in-domain, and
+    cross-domain from the hidden truth), and the gap closed when an oracle run is given. With
+    --page: the suite's results page, one table per suite group, rendered from the runs alone.
     """
     for run_dir in run_dirs:
         if not _is_record_source(run_dir):
             require_run_folder(run_dir)
+    entries = _entries(run_dirs)
     if page:
-        _page(run_dirs, page)
+        from mtl_methods.results_page import render
+
+        click.echo(f"results page: {render(entries, Path(page))}")
         return
-    from mtl_methods.compare import bar_chart, load_runs, markdown_table
+    from mtl_methods.compare import comparison_chart, markdown_table
 
-    try:
-        loaded = load_runs(run_dirs)
-    except (ValueError, FileNotFoundError) as err:
-        raise UserError(str(err).splitlines()[0]) from None
-    click.echo(markdown_table(loaded))
-    click.echo(f"chart: {bar_chart(loaded, chart)}", err=True)
+    click.echo(markdown_table(entries))
+    click.echo(f"chart: {comparison_chart(entries, chart)}", err=True)
 
 
-def _page(sources: tuple[str, ...], page: str) -> None:
+def _entries(sources: tuple[str, ...]):
     from pydantic import ValidationError
 
     from mtl_methods.results import load_entries
-    from mtl_methods.results_page import render
 
     try:
         entries = load_entries(sources)
@@ -56,4 +55,4 @@ def _page(sources: tuple[str, ...], page: str) -> None:
         raise UserError(str(err).splitlines()[0]) from None
     if not entries:
         raise UserError(f"{', '.join(sources)}: no finished runs or run records")
-    click.echo(f"results page: {render(entries, Path(page))}")
+    return entries

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import get_args
 
 import click
 
-from faceschemas.config import Method
+from faceschemas.catalogue import component_names
 from faceschemas.flags import ConfigError, flag_table, resolve
 from mtl_tools.errors import user_errors
 
@@ -20,9 +19,9 @@ def command() -> None:
 
 
 @command.command("check", context_settings=_PASS_THROUGH)
-@click.option("--method", type=click.Choice(get_args(Method)), help="Training strategy.")
+@click.option("--method", type=click.Choice(component_names("strategies")), help="Training strategy.")
 @click.option("--tasks", help="Task letters, e.g. EP (Emotion, Pose, Age, Gender, Smile).")
-@click.option("--preset", help="Method bundle: all-in-one, dml-lwf, distilling, sa-mtl, ...")
+@click.option("--preset", help="Method preset (mtl list presets): all-in-one, sa-mtl, dcn-ap, ...")
 @click.option("--quiet", is_flag=True, help="Print no notes, only the JSON.")
 @click.argument("flags", nargs=-1, type=click.UNPROCESSED)
 @user_errors(ConfigError)

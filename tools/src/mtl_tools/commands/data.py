@@ -95,13 +95,14 @@ def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | 
         raise UserError(str(err)) from None
     source = canonical_dataset_name(dataset)
     try:
-        adapter = get_source(source)
+        adapter_class = get_source(source)
     except ValueError as err:
         raise UserError(str(err)) from None
     if not Path(input_dir).is_dir():
         raise UserError(f"--input {input_dir}: no such folder")
     try:  # before Beam is imported: a wrong --input is reported at once, alone
-        adapter(input_dir, **_parse_options(options)).check_layout()
+        adapter = adapter_class(Path(input_dir).resolve(), **_parse_options(options))
+        adapter.check_layout()
     except (LayoutError, ValueError, TypeError) as err:
         raise UserError(str(err).splitlines()[0]) from None
     require_writable_folder(output_root, "--output")
@@ -109,11 +110,10 @@ def prepare_command(dataset: str, input_dir: str, output_root: str, name: str | 
 
     _progress_logging()
     try:
-        manifest = prepare(source, input_dir, output_root, dataset_name=name, image_size=image_size,
+        manifest = prepare(adapter, input_dir, output_root, dataset_name=name, image_size=image_size,
                            grayscale=grayscale, strict=strict, num_shards=num_shards, split_seed=split_seed,
                            encoding=encoding, beam_args=_beam_args(beam_options, workers),
-                           adapter_options=_parse_options(options), max_pixels=max_pixels,
-                           dedupe_content=dedupe_content)
+                           max_pixels=max_pixels, dedupe_content=dedupe_content)
     except (LayoutError, ValueError) as err:
         raise UserError(str(err).splitlines()[0]) from None
     except QuarantineNotEmpty as err:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from faceschemas.flags import PRESETS
+from faceschemas.flags import DESCRIPTION, method_presets
 from faceschemas.tasks import TASKS
 
 
@@ -27,6 +27,6 @@ def tasks() -> None:
 @command.command("presets")
 def presets() -> None:
     """Show the method presets and the settings each one sets."""
-    for name, bundle in PRESETS.items():
-        settings = ", ".join(f"{k}={v}" for k, v in bundle.items())
-        click.echo(f"{name:12s} {settings}")
+    for name, bundle in method_presets().items():
+        settings = ", ".join(f"{k}={v}" for k, v in bundle.items() if k != DESCRIPTION)
+        click.echo(f"{name:12s} {bundle.get(DESCRIPTION, '')}\n{'':12s} {settings}")

@@ -9,7 +9,6 @@ possible), prints them per epoch, and draws precision against weight from the pe
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -39,10 +38,14 @@ def command(run_dir: str, plot: str | None, bins: int) -> None:
         raise UserError(f"{run_dir}: no pseudo-label diagnostics in {RunLayout.METRICS} (the method makes no "
                         "pseudo-labels, or its datasets have no hidden truth)")
     click.echo(markdown(rows))
-    tables = [p for p in run.pseudo_tables() if _has_truth(p)]
-    if tables:
+    import pseudolabel
+
+    newest = pseudolabel.newest_tables(run.pseudo_tables())
+    scored = {task: (path, columns) for task, path in newest.items()
+              if (columns := pseudolabel.read_weight_correct(path)) is not None}
+    if scored:
         out = Path(plot) if plot else run.pseudo / "reliability.png"
-        reliability_plot(latest_per_task(tables), out, bins)
+        reliability_plot(scored, out, bins)
         click.echo(f"reliability diagram: {out}", err=True)
 
 
@@ -77,31 +80,11 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _has_truth(path: Path) -> bool:
-    with open(path, newline="") as f:
-        return "correct" in next(csv.reader(f), [])
+def reliability_plot(scored: dict, out: Path, bins: int) -> Path:
+    """Precision of the pseudo-labels in each weight bin, one line per task (newest refresh).
 
-
-def latest_per_task(tables: list[Path]) -> dict[str, Path]:
-    """The newest table of each task (file names are epoch-NNN-<task>.csv, sorted by epoch)."""
-    latest = {}
-    for path in sorted(tables):
-        latest[path.stem.split("-", 2)[2]] = path
-    return latest
-
-
-def read_weight_correct(path: Path):
-    import numpy as np
-
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    weight = np.array([float(r["weight"]) for r in rows])
-    correct = np.array([int(r["correct"]) for r in rows])
-    return weight, correct
-
-
-def reliability_plot(tables: dict[str, Path], out: Path, bins: int) -> Path:
-    """Precision of the pseudo-labels in each weight bin, one line per task (newest refresh)."""
+    `scored` maps each task to its newest table and that table's (weight, correct) columns.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -110,8 +93,7 @@ def reliability_plot(tables: dict[str, Path], out: Path, bins: int) -> Path:
     import pseudolabel
 
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
-    for task, path in tables.items():
-        weight, correct = read_weight_correct(path)
+    for task, (path, (weight, correct)) in scored.items():
         cells = [(lo, hi, p) for lo, hi, count, p in pseudolabel.reliability(weight, correct, bins) if count]
         ax.plot([(lo + hi) / 2 for lo, hi, _ in cells], [p for *_, p in cells], marker="o",
                 label=f"{task}, epoch {int(path.stem.split('-')[1]) + 1}")

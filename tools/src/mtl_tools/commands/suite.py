@@ -29,7 +29,7 @@ def command(suite_file, seeds, quick, runs_dir, records_dir, data_root, groups, 
     from facepipelines.suite import execute, load_suite, plan
 
     try:
-        planned = plan(load_suite(suite_file), seeds, quick, tuple(groups))
+        planned = plan(load_suite(suite_file), seeds, quick, tuple(groups), runs_dir)
     except ValueError as err:
         raise UserError(str(err).splitlines()[0]) from None
     records = Path(records_dir)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import get_args
 
 import click
 
-from faceschemas.config import Method
+from faceschemas.catalogue import component_names
 from faceschemas.flags import ConfigError, resolve
 from faceschemas.layouts import RunLayout
 from mtl_tools.checks import require_trainable
@@ -17,9 +16,9 @@ _PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "allo
 
 
 @click.command("train", context_settings=_PASS_THROUGH)
-@click.option("--method", type=click.Choice(get_args(Method)), help="Training strategy.")
+@click.option("--method", type=click.Choice(component_names("strategies")), help="Training strategy.")
 @click.option("--tasks", help="Task letters, e.g. EP (Emotion, Pose, Age, Gender, Smile).")
-@click.option("--preset", help="Method bundle: all-in-one, dml-lwf, distilling.")
+@click.option("--preset", help="Method preset (mtl list presets): all-in-one, sa-mtl, dcn-ap, ...")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False), help="Continue the run in RUN_DIR.")
 @click.option("--runs-dir", default="runs", show_default=True, help="Where new run folders go.")
 @click.option("--run-name", help="Name of the new run folder (default <timestamp>-<method>-<tasks>).")

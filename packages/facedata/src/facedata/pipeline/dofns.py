@@ -49,15 +49,14 @@ def quarantine_line(source: str, key: str, reason: str, message: str) -> dict:
 class ReadSourceFn(beam.DoFn):
     """Runs a source adapter over the raw folder: records on the main output, rejections aside."""
 
-    def __init__(self, source: str, root: str, options: dict) -> None:
-        self.source, self.root, self.options = source, root, options
+    def __init__(self, adapter) -> None:
+        self.adapter = adapter  # built once by the job, pickled to the worker with this DoFn
         self.read_counter = Metrics.counter(NAMESPACE, "read")
 
     def process(self, _unused):
-        from facedata.sources import Rejection, get_source
+        from facedata.sources import Rejection
 
-        adapter = get_source(self.source)(self.root, **self.options)
-        for item in adapter.read():
+        for item in self.adapter.read():
             self.read_counter.inc()
             if isinstance(item, Rejection):
                 line = quarantine_line(item.source, item.key, item.reason, item.message)

@@ -45,11 +45,11 @@ def multi_process_args(workers: int | None = None) -> list[str]:
     return ["--runner=DirectRunner", "--direct_running_mode=multi_processing", f"--direct_num_workers={n}"]
 
 
-def build_pipeline(p: beam.Pipeline, *, source: str, input_dir: str, adapter_options: dict,
-                   build_dir: Path, tasks: tuple[str, ...], image: ImageOptions,
+def build_pipeline(p: beam.Pipeline, *, adapter, build_dir: Path, image: ImageOptions,
                    num_shards: int | None) -> None:
-    """Adds every step of the job to `p`."""
-    read = p | "ReadRecords" >> ReadRecords(source, input_dir, adapter_options)
+    """Adds every step of the job to `p`; `adapter` is the job's one SourceAdapter."""
+    tasks = adapter.tasks
+    read = p | "ReadRecords" >> ReadRecords(adapter)
     split_counts = read["records"] | "CountPerSplit" >> CountPerSplit(image)
     unique = read["records"] | "DropDuplicates" >> DropDuplicates()
     made = unique.records | "MakeExamples" >> MakeExamples(image)
@@ -92,7 +92,7 @@ def job_temp_dir() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def prepare(source: str, input_dir, output_root, *, dataset_name: str | None = None, image_size: int = 64,
+def prepare(source, input_dir, output_root, *, dataset_name: str | None = None, image_size: int = 64,
             grayscale: bool = False, strict: bool = False, num_shards: int | None = None, split_seed: int = 0,
             split_fractions=(0.8, 0.1, 0.1), encoding: str = "jpeg", beam_args: list[str] | None = None,
             adapter_options: dict | None = None, max_pixels: int = MAX_PIXELS,
@@ -106,14 +106,21 @@ def prepare(source: str, input_dir, output_root, *, dataset_name: str | None = N
     are quarantined as duplicate_content. `hidden_truth_path` (relative to the published dataset
     folder) goes into the manifest, so the manifest is final when it is published. The default
     runner is the in-memory DirectRunner; pass `beam_args` for any other.
+
+    `source` is a format name, or the adapter that the caller already built on `input_dir` and
+    checked (`mtl data prepare` does, before Beam loads): the job builds no second one.
     """
     from facedata import __version__
     from facedata.sources import get_source
 
     check_job_options(image_size=image_size, num_shards=num_shards, max_pixels=max_pixels)
     options = dict(adapter_options or {})
-    adapter = get_source(source)(input_dir, **options)
-    adapter.check_layout()
+    if isinstance(source, str):
+        adapter = get_source(source)(Path(input_dir).resolve(), **options)
+        adapter.check_layout()
+    else:
+        adapter, options = source, dict(source.options)
+    source = adapter.name
     name = dataset_name or source
     output_root = Path(output_root)
     for stale in publish.remove_stale_builds(output_root, name):
@@ -127,8 +134,7 @@ def prepare(source: str, input_dir, output_root, *, dataset_name: str | None = N
     try:
         with job_temp_dir(), beam.Pipeline(
                 options=PipelineOptions(beam_args if beam_args is not None else IN_MEMORY)) as p:
-            build_pipeline(p, source=source, input_dir=str(Path(input_dir).resolve()), adapter_options=options,
-                           build_dir=build_dir, tasks=adapter.tasks, image=image, num_shards=num_shards)
+            build_pipeline(p, adapter=adapter, build_dir=build_dir, image=image, num_shards=num_shards)
         _log_counters(p.result)
         job_options = {"image_size": image_size, "grayscale": grayscale, "encoding": encoding,
                        "split_seed": split_seed, "split_fractions": ",".join(map(str, split_fractions)),

@@ -26,15 +26,15 @@ class ReadRecords(beam.PTransform):
     follow the read); a Reshuffle as well would only move every record once more.
     """
 
-    def __init__(self, source: str, root: str, options: dict) -> None:
+    def __init__(self, adapter) -> None:
         super().__init__()
-        self.source, self.root, self.options = source, root, options
+        self.adapter = adapter
 
     def expand(self, pbegin):
         read = (
             pbegin
             | "Seed" >> beam.Create([None])
-            | "RunAdapter" >> beam.ParDo(ReadSourceFn(self.source, self.root, self.options)).with_outputs(
+            | "RunAdapter" >> beam.ParDo(ReadSourceFn(self.adapter)).with_outputs(
                 QUARANTINE, main="records")
         )
         return {"records": read.records, QUARANTINE: read[QUARANTINE]}

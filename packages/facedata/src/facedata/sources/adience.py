@@ -39,7 +39,6 @@ def parse_age(text: str) -> tuple[int | None, float | None]:
 class Adience(SourceAdapter):
     """fold_*_data.txt plus faces/<user_id>/coarse_tilt_aligned_face.*."""
 
-    tasks = ("age", "gender")
     expected_layout = "fold_0_data.txt ... fold_4_data.txt (tab-separated) and faces/<user_id>/"
 
     def _folds(self):

@@ -31,7 +31,6 @@ TABLES = ("faces", "faceimages", "facepose", "facerect")
 class Aflw(SourceAdapter):
     """aflw.sqlite plus flickr/<0|2|3>/image*.jpg."""
 
-    tasks = ("pose",)
     expected_layout = "aflw.sqlite (tables Faces, FaceImages, FacePose, FaceRect) and flickr/ (or data/...)"
 
     def _paths(self):

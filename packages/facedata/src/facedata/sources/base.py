@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from faceschemas.datasets import DATASET_TASKS
 from faceschemas.record import CanonicalRecord
 from faceschemas.registry import Registry, UnknownNameError
 
@@ -36,8 +37,9 @@ class Rejection:
 class SourceAdapter(abc.ABC):
     """Reads one raw dataset format.
 
-    Subclasses set `name`, `tasks` (the tasks the format labels) and `expected_layout` (a short
-    description shown when `check_layout` fails), and implement `check_layout` and `read`.
+    `register_source` sets `name` (and `tasks` for a named dataset); a generic format sets `tasks`
+    (the tasks it labels). Subclasses set `expected_layout` (a short description shown when
+    `check_layout` fails), and implement `check_layout` and `read`.
     """
 
     name: ClassVar[str]
@@ -80,9 +82,18 @@ SOURCES: Registry[type[SourceAdapter]] = Registry("dataset format")
 
 
 def register_source(name: str):
-    """Class decorator registering an adapter under `name` (and naming it); a duplicate raises."""
+    """Class decorator registering an adapter under `name` (and naming it); a duplicate raises.
+
+    An adapter named after a dataset of `faceschemas.datasets` labels the tasks that table gives
+    (the contract configs are checked against before any adapter loads), so it declares no
+    `tasks` of its own; a generic format (csv, imagefolder, ...) declares them.
+    """
 
     def add(cls: type[SourceAdapter]) -> type[SourceAdapter]:
+        if name in DATASET_TASKS:
+            if "tasks" in vars(cls):
+                raise TypeError(f"adapter {name!r}: its tasks come from faceschemas.datasets, not the class")
+            cls.tasks = DATASET_TASKS[name]
         SOURCES.add(name, cls)
         cls.name = name
         return cls

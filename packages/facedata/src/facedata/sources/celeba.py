@@ -28,7 +28,6 @@ def read_table(path) -> tuple[list[str], dict[str, list[str]]]:
 class CelebA(SourceAdapter):
     """Anno/list_attr_celeba.txt, Eval/list_eval_partition.txt and the image folder."""
 
-    tasks = ("smile", "gender")
     expected_layout = "list_attr_celeba.txt, list_eval_partition.txt and img_align_celeba/ (flat or Anno/, Eval/, Img/)"
 
     def _files(self):

@@ -26,7 +26,6 @@ GT_NAME = re.compile(r"(?:gt_avg_(train|valid|val|test)|(train|valid|val|test)_g
 class ChalearnLap(SourceAdapter):
     """gt_avg_<split>.csv (APPA-REAL) or <split>_gt.csv (LAP) plus <split>/ image folders."""
 
-    tasks = ("age",)
     expected_layout = "gt_avg_<split>.csv or <split>_gt.csv (image,mean,stdev) with <split>/ image folders"
 
     def _gt_files(self) -> list[tuple[str, Path]]:

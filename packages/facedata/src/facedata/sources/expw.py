@@ -21,7 +21,6 @@ from faceschemas.remaps import EXPW_EMOTION
 class ExpW(SourceAdapter):
     """label/label.lst plus image/origin/*.jpg."""
 
-    tasks = ("emotion",)
     expected_layout = "label/label.lst and image/origin/<image_name>"
 
     def check_layout(self) -> None:

@@ -56,7 +56,6 @@ def fer_row_record(dataset: str, sample_id: str, row: dict, source: str, key: st
 class Fer2013Csv(SourceAdapter):
     """fer2013.csv (or icml_face_data.csv) in the input folder."""
 
-    tasks = ("emotion",)
     expected_layout = "fer2013.csv (columns emotion,pixels,Usage) or icml_face_data.csv"
 
     def check_layout(self) -> None:

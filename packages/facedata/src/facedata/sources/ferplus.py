@@ -34,7 +34,6 @@ def majority_label(votes: list[float]) -> str:
 class FerPlus(SourceAdapter):
     """fer2013new.csv beside fer2013.csv."""
 
-    tasks = ("emotion",)
     expected_layout = "fer2013new.csv (Usage,Image name,neutral,...,NF) and fer2013.csv in the same folder"
 
     def __init__(self, root, **options) -> None:

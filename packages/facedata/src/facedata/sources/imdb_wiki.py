@@ -37,7 +37,6 @@ def age_at_photo(dob: float, photo_taken: float) -> int:
 class ImdbWiki(SourceAdapter):
     """imdb.mat or wiki.mat with the crops in 00/ ... 99/ beside it."""
 
-    tasks = ("age", "gender")
     expected_layout = "imdb.mat or wiki.mat (IMDB-WIKI metadata) beside the 00/..99/ crop folders"
 
     def _mat_path(self):

@@ -18,7 +18,6 @@ SPLIT_DIRS = {"train": ("Train/Train_Aligned_Faces",), "val": ("Val/Val_Aligned_
 class Sfew(SourceAdapter):
     """Capitalized class folders of aligned PNG faces."""
 
-    tasks = ("emotion",)
     expected_layout = "Train/Train_Aligned_Faces/<Class>/ and Val/Val_Aligned_Faces/<Class>/"
 
     def _dirs(self):

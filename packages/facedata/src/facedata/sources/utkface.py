@@ -21,7 +21,6 @@ NAME = re.compile(r"^(\d{1,3})_(\d)_(\d)_(\d+)\.")
 class UtkFace(SourceAdapter):
     """A folder of `age_gender_race_date.jpg.chip.jpg` files."""
 
-    tasks = ("age", "gender")
     expected_layout = "UTKFace/<age>_<gender>_<race>_<datetime>.jpg.chip.jpg files"
 
     def _folder(self):
