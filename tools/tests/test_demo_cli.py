@@ -128,3 +128,12 @@ def test_an_empty_folder_is_a_non_zero_exit(capsys, tmp_path):
     assert status == 1 and "no image files" in err
     status, _, err = _mtl(capsys, "demo", "folder", str(tmp_path / "absent"), "--out", str(tmp_path / "r.jsonl"))
     assert status == 2 and "not a folder" in err
+
+
+def test_the_min_face_defaults_in_the_help_are_the_library_defaults(capsys):
+    from facedemo.server import SERVE_MIN_FACE
+    from facedemo.video import VIDEO_MIN_FACE
+
+    status, out, _ = _mtl(capsys, "demo", "video", "--help")
+    assert status == 0 and VIDEO_MIN_FACE == SERVE_MIN_FACE
+    assert f"[default: {VIDEO_MIN_FACE} for video and serve, 0 for image and folder]" in " ".join(out.split())

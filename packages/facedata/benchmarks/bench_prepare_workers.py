@@ -51,9 +51,11 @@ def main() -> None:
                    for p in (Path(tmp) / "out/w2").glob("*.tfrecord"))
     one, two = min(times[1]), min(times[2])
     runs = "; ".join(f"{w} worker(s): " + ", ".join(f"{t:.1f}s" for t in ts) for w, ts in times.items())
+    # Amdahl: T1 = S + P and T2 = S + P/2 give the part that 2 workers do not share, S = 2 T2 - T1
+    # (worker start-up, the one-worker read stage, ...; profile_prepare.py splits it by phase).
     print(f"BENCH prepare_2_workers_vs_1: {one / two:.2f}x ({count} images, best of {repeats}: 1 worker "
           f"{count / one:.0f} img/s, 2 workers {count / two:.0f} img/s; {runs}; {os.cpu_count()} cores, "
-          f"identical shards: {same}, target >= 1.5x)")
+          f"serial part 2*T2-T1 = {2 * two - one:.1f} s of {one:.1f} s; identical shards: {same}, target >= 1.5x)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from facedata.mix import mix, plan, steps_per_epoch
+from facedata.mixing import mix, plan, steps_per_epoch
 
 
 def _ds(name: str, n: int) -> tf.data.Dataset:
@@ -55,3 +55,10 @@ def test_mix_rejects_bad_arguments(bad):
     args = {"batch_size": 4, "ratio": "proportional", **bad}
     with pytest.raises(ValueError):
         mix({"a": _ds("a", 3), "b": _ds("b", 3)}, {"a": 3, "b": 3}, **args)
+
+
+def test_facedata_mix_is_the_function_on_every_access():
+    import facedata
+
+    first, second = facedata.mix, facedata.mix  # the lazy import must not rebind the name to a module
+    assert first is second is mix and callable(facedata.steps_per_epoch)

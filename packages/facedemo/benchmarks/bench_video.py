@@ -2,7 +2,8 @@
 
     .venv/bin/python packages/facedemo/benchmarks/bench_video.py [--quick]
 
-On a generated clip of two real faces crossing (clips.py) it reports, per detector:
+On a generated clip of two real faces crossing (clips.py), with `mtl demo video`'s defaults
+(faces from 48 px, one TensorFlow thread), it reports, per detector:
   * frames/s with detection on every frame, and with detection every K-th frame (tracking by
     template matching in between), and their ratio;
   * how often a box from the K-th-frame run lies within IoU 0.5 of the per-frame detection's box;
@@ -25,6 +26,8 @@ from clips import crossing_clip, rss_mib  # noqa: E402
 
 from facedemo import DemoSettings, FacePipeline, run_video  # noqa: E402
 from facedemo.geometry import iou  # noqa: E402
+from facedemo.runtime import limit_tf_threads  # noqa: E402
+from facedemo.video import VIDEO_MIN_FACE  # noqa: E402
 
 
 def timed_run(pipeline, clip: Path, detect_every: int) -> tuple[float, list[list[tuple]]]:
@@ -63,17 +66,19 @@ def main(argv: list[str] | None = None) -> None:
     frames, long_frames = (40, 250) if args.quick else (150, 900)
     memory_every = args.every if args.quick else 1
     detectors = ("haar",) if args.quick else ("haar", "mtcnn")
+    limit_tf_threads()  # as `mtl demo video` does
     with tempfile.TemporaryDirectory() as tmp:
         clip = crossing_clip(Path(tmp) / "crossing.avi", frames)
         for name in detectors:
-            pipeline = FacePipeline(DemoSettings(detector=name))
+            pipeline = FacePipeline(DemoSettings(detector=name, min_face=VIDEO_MIN_FACE))  # `mtl demo video`'s
             every_fps, every_boxes = timed_run(pipeline, clip, 1)
             skip_fps, skip_boxes = timed_run(pipeline, clip, args.every)
             print(f"{name:6s} detect every frame: {every_fps:6.1f} frames/s; every {args.every}th: "
                   f"{skip_fps:6.1f} frames/s (x{skip_fps / every_fps:.2f}); boxes within IoU 0.5 of "
                   f"per-frame detection: {agreement(every_boxes, skip_boxes):.1%}")
         long_clip = crossing_clip(Path(tmp) / "long.avi", long_frames, passes=long_frames // 60)
-        samples = memory_profile(FacePipeline(DemoSettings(detector="haar")), long_clip, memory_every)
+        samples = memory_profile(FacePipeline(DemoSettings(detector="haar", min_face=VIDEO_MIN_FACE)), long_clip,
+                                 memory_every)
         settled = samples[1:] or samples
         print(f"memory over {long_frames} frames (haar, detect every {memory_every}): {settled[0]:.0f} -> {settled[-1]:.0f} MiB "
               f"(growth {settled[-1] - settled[0]:+.0f} MiB, peak {max(samples):.0f} MiB)")

@@ -24,6 +24,7 @@ cv2.destroyAllWindows = lambda: None
 
 def main() -> None:
     clip = sys.argv[1]
+    os.chdir(os.path.dirname(clip))  # fer writes data.csv into the working folder
     detector = FER(mtcnn=False)  # OpenCV's haarcascade_frontalface_default, scale 1.1, 5 neighbours
     Video(clip, outdir=os.path.dirname(clip)).analyze(  # warm-up: first TF call
         detector, display=False, save_frames=False, save_video=False, annotate_frames=False, max_results=3)
@@ -32,7 +33,8 @@ def main() -> None:
     data = video.analyze(detector, display=False, save_frames=False, save_video=False,
                          annotate_frames=False)
     seconds = time.perf_counter() - start
-    print(json.dumps({"fps": len(data) / seconds, "frames": len(data),
+    # `data` holds only the frames where a face was found: count every frame read instead.
+    print(json.dumps({"fps": video.frameCount / seconds, "frames": video.frameCount,
                       "faces": sum(k.startswith("box") for d in data for k in d)}))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import cv2
 import numpy as np
 import pytest
@@ -18,6 +21,13 @@ def test_one_trace_for_any_number_of_faces(small_model):
         out = small_model.predict(np.zeros((count, 64, 64, 1), np.uint8))
         assert out["emotion"].shape == (count, 7) and out["pose"].shape == (count, 5)
     assert small_model._probabilities.experimental_get_tracing_count() == 1
+
+
+def test_tensorflow_threads_are_limited_only_before_tensorflow_starts():
+    code = ("import tensorflow as tf; from facedemo.runtime import limit_tf_threads as limit; first = limit(1); "
+            "tf.constant(1.0) + 1; print(first, limit(1), limit(2), tf.config.threading.get_intra_op_parallelism_threads())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split()[-4:] == ["True", "True", "False", "1"], done.stderr[-2000:]
 
 
 def test_model_answers_say_which_model_and_validate(haar_pipeline, photo_rgb):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
+import cv2
 import numpy as np
 import pytest
-from facedemo_fixtures import crossing_video
+from facedemo_fixtures import crossing_video, face_crop
 
 from facedemo import BadInputError, run_video
 from facedemo.detectors import Detection
-from facedemo.tracking import IouTracker, Track
+from facedemo.frames import FrameReader
+from facedemo.tracking import IouTracker, Track, _search
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +99,44 @@ def test_corrupt_frames_inside_a_video_do_not_stop_it(clip, tmp_path, haar_pipel
     results = list(run_video(haar_pipeline, str(tmp_path / "bad.avi")))
     assert sum(r.prediction is not None for r in results) >= 35
     assert all(r.error is None or "frame" in r.error for r in results)
+
+
+@pytest.mark.parametrize("size", [40, 150, 260])
+def test_coarse_to_fine_matching_finds_the_face_where_a_full_search_does(photo_rgb, size):
+    # The face pasted into a noisy window at a known offset; the coarse search alone would be
+    # off by up to 1/scale pixels, the refinement must land on the exact corner.
+    grey = cv2.cvtColor(face_crop(photo_rgb, size), cv2.COLOR_RGB2GRAY)
+    window = np.random.default_rng(1).integers(90, 130, (2 * size, 2 * size), dtype=np.uint8)
+    window[size // 3:size // 3 + size, size // 2 + 3:size // 2 + 3 + size] = grey
+    assert _search(window, grey) == (size // 2 + 3, size // 3)
+    assert _search(np.full_like(window, 100), grey) is None  # nothing like it: no match
+
+
+def _read_all(read) -> list[np.ndarray]:
+    frames = []
+    ok, bgr = read()
+    while ok:
+        frames.append(bgr)
+        ok, bgr = read()
+    return frames
+
+
+def test_frames_read_ahead_are_the_frames_in_order(clip):
+    capture = cv2.VideoCapture(str(clip))
+    direct = _read_all(capture.read)
+    capture.release()
+    capture = cv2.VideoCapture(str(clip))
+    reader = FrameReader(capture)
+    ahead = _read_all(reader.read)
+    reader.close()
+    capture.release()
+    assert len(ahead) == len(direct) == 40 and all(np.array_equal(a, b) for a, b in zip(ahead, direct, strict=True))
+
+
+def test_stopping_early_stops_the_reading_thread(clip, haar_pipeline):
+    for _ in run_video(haar_pipeline, str(clip), max_frames=2):
+        pass
+    stream = run_video(haar_pipeline, str(clip))
+    next(stream)
+    stream.close()  # the caller stops after one frame
+    assert not [t for t in threading.enumerate() if t.name == "facedemo-frames"]

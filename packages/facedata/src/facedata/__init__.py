@@ -1,7 +1,8 @@
 """Beam preprocessing of face datasets into sharded TFRecords, tf.data readers, and the synthetic benchmark.
 
 `load`, `read_manifest`, `mix` and `prepare` are imported lazily, so that Beam workers and
-tools that only parse labels do not pay for importing TensorFlow.
+tools that only parse labels do not pay for importing TensorFlow. (No submodule may share a
+lazy name: importing `facedata.mix` as a module would rebind `facedata.mix` to it.)
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "load": "facedata.reader",
     "read_manifest": "facedata.reader",
-    "mix": "facedata.mix",
-    "steps_per_epoch": "facedata.mix",
+    "mix": "facedata.mixing",
+    "steps_per_epoch": "facedata.mixing",
     "prepare": "facedata.pipeline",
 }
 

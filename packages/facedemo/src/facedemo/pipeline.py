@@ -1,7 +1,8 @@
 """Detect, crop and predict every task for the faces of one image or frame.
 
-`FacePipeline.analyse` is the one place where crops are made and models called: one batch per
-model per image (a compiled `tf.function`), whatever the number of faces.
+`FacePipeline.analyse_many` is the one place where crops are made and models called: one batch
+per model (a compiled `tf.function`) for all the faces of an image, or of several images at once
+(the server gathers concurrent requests this way), whatever the number of faces.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class FacePipeline:
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         """Faces of `rgb`, found at the bounded working resolution, in full-size pixels."""
-        found = detect_faces(self.detector, rgb, self.settings.max_side)
+        found = detect_faces(self.detector, rgb, self.settings.max_side, self.settings.min_face)
         return [d for d in found if self.visible(rgb, d)]
 
     @staticmethod
@@ -60,16 +61,22 @@ class FacePipeline:
 
     def analyse(self, rgb: np.ndarray, detections: list[Detection]) -> list[dict[str, Answer]]:
         """Every task's answer for each detection (same order); earlier models win a shared task."""
-        answers: list[dict[str, Answer]] = [{} for _ in detections]
-        if not detections:
+        return self.analyse_many([(rgb, detections)])[0]
+
+    def analyse_many(self, images: list[tuple[np.ndarray, list[Detection]]]) -> list[list[dict[str, Answer]]]:
+        """`analyse` for several images at once: the faces of all go through one call per model."""
+        answers = [[{} for _ in detections] for _, detections in images]
+        faces = [face for per_image in answers for face in per_image]
+        if not faces:
             return answers
         for model in self.models:
-            batch = np.stack([model.prepare(self._crop(rgb, d, model.size)) for d in detections])
+            batch = np.stack([model.prepare(self._crop(rgb, d, model.size)) for rgb, dets in images for d in dets])
             for task, probs in model.predict(batch).items():
-                for face, row in zip(answers, probs, strict=True):
+                for face, row in zip(faces, probs, strict=True):
                     face.setdefault(task, Answer(row, model.name, synthetic=model.synthetic))
         if self.settings.pose_from_landmarks:
-            for face, det in zip(answers, detections, strict=True):
+            detections = [d for _, dets in images for d in dets]
+            for face, det in zip(faces, detections, strict=True):
                 if "pose" not in face and det.landmarks and len(det.landmarks) == 5:
                     face["pose"] = _landmark_pose(det)
         return answers

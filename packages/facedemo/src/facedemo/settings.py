@@ -22,6 +22,9 @@ class DemoSettings(BaseModel):
     models_dir: str | None = None
     align: bool = Field(default=False, description="Rotate each crop so that the eyes are level.")
     max_side: int = Field(default=1024, ge=64, description="Longer side of the image the detector sees.")
+    min_face: int | None = Field(default=None, ge=1, description=(
+        "Smallest face wanted (full-size pixels); the detector sees the image shrunk until such a "
+        "face fills its smallest window. None: every face the detector can find at max_side."))
     margin: tuple[float, float] = Field(default=DEFAULT_MARGIN, description="Box enlargement (x, y) per side.")
     trust_models: bool = Field(default=False, description="Load model files whose layers carry code.")
     pose_from_landmarks: bool = Field(default=True, description="Geometric yaw when no model answers pose.")

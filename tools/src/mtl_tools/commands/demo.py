@@ -31,6 +31,10 @@ def _pipeline_options(func):
         click.option("--align", is_flag=True, help="Rotate each face crop so that the eyes are level."),
         click.option("--max-side", type=click.IntRange(64), default=1024, show_default=True,
                      help="Longer side of the image the detector sees (big images are shrunk)."),
+        click.option("--min-face", type=click.IntRange(0), default=None, metavar="PX",
+                     help="Smallest face wanted, in pixels: the detector sees the image shrunk until such a "
+                          "face fills its smallest window (cheaper the larger it is); 0 looks for any size "
+                          "[default: 48 for video and serve, 0 for image and folder]."),
         click.option("--models-dir", type=click.Path(file_okay=False), default=None,
                      help="Local models folder for presets (default: $FACEMTL_MODELS_DIR or models/)."),
         click.option("--trust-model", is_flag=True,
@@ -41,15 +45,23 @@ def _pipeline_options(func):
     return func
 
 
-def _build(models, detector, align, max_side, models_dir, trust_model=False):
+def _build(models, detector, align, max_side, min_face, models_dir, trust_model=False):
     from facedemo import DemoSettings, FacePipeline
 
     try:
         settings = DemoSettings(detector=detector, models=tuple(models), align=align, max_side=max_side,
-                                models_dir=models_dir, trust_models=trust_model)
+                                min_face=min_face or None, models_dir=models_dir, trust_models=trust_model)
         return settings, FacePipeline(settings)
     except (ValueError, RuntimeError, OSError) as err:
         raise UserError(_first_line(err)) from None
+
+
+def _per_call_threads() -> None:
+    # Video frames and requests call the models on a few faces at a time: TensorFlow's pools, one
+    # thread each, beside OpenCV's (facedemo.runtime). Only possible before TensorFlow starts.
+    from facedemo.runtime import limit_tf_threads
+
+    limit_tf_threads()
 
 
 def _first_line(err: Exception) -> str:
@@ -78,11 +90,11 @@ def command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one Prediction (JSON) per image on stdout.")
 @_pipeline_options
 @click.pass_context
-def image(ctx, paths, out_dir, as_json, models, detector, align, max_side, models_dir, trust_model) -> None:
+def image(ctx, paths, out_dir, as_json, models, detector, align, max_side, min_face, models_dir, trust_model) -> None:
     """Annotate the images PATHS: box, landmarks, and each task's label and probability."""
     from facedemo import annotate_files
 
-    _, pipeline = _build(models, detector, align, max_side, models_dir, trust_model)
+    _, pipeline = _build(models, detector, align, max_side, min_face, models_dir, trust_model)
     start, done, faces = time.perf_counter(), 0, 0
     for result in annotate_files(pipeline, paths, out_dir):
         if result.message:
@@ -105,7 +117,8 @@ def image(ctx, paths, out_dir, as_json, models, detector, align, max_side, model
               help="Processes, each with its own detector and models.")
 @_pipeline_options
 @click.pass_context
-def folder(ctx, folder, out_file, workers, models, detector, align, max_side, models_dir, trust_model) -> None:
+def folder(ctx, folder, out_file, workers, models, detector, align, max_side, min_face, models_dir,
+           trust_model) -> None:
     """Predict every face of every image under FOLDER into a JSON lines file."""
     from facedemo import BadInputError, annotate_files, annotate_parallel, face_lines, list_images
 
@@ -116,7 +129,7 @@ def folder(ctx, folder, out_file, workers, models, detector, align, max_side, mo
     if not paths:
         click.echo(f"{folder}: no image files", err=True)
         ctx.exit(1)
-    settings, pipeline = _build(models, detector, align, max_side, models_dir, trust_model)
+    settings, pipeline = _build(models, detector, align, max_side, min_face, models_dir, trust_model)
     results = annotate_files(pipeline, paths) if workers == 1 else annotate_parallel(settings, paths, workers)
     start, done, faces, labels = time.perf_counter(), 0, 0, collections.Counter()
     Path(out_file).parent.mkdir(parents=True, exist_ok=True)
@@ -149,13 +162,16 @@ def folder(ctx, folder, out_file, workers, models, detector, align, max_side, mo
 @_pipeline_options
 @click.pass_context
 def video(ctx, path, webcam, out_video, json_out, detect_every, smooth, max_frames,
-          models, detector, align, max_side, models_dir, trust_model) -> None:
+          models, detector, align, max_side, min_face, models_dir, trust_model) -> None:
     """Annotate the video PATH (or --webcam N) as a stream, with a face tracker."""
     from facedemo import BadInputError, face_lines, run_video
+    from facedemo.video import VIDEO_MIN_FACE
 
     if (path is None) == (webcam is None):
         raise UserError("give a video PATH or --webcam N (one of them)")
-    _, pipeline = _build(models, detector, align, max_side, models_dir, trust_model)
+    _per_call_threads()
+    _, pipeline = _build(models, detector, align, max_side, VIDEO_MIN_FACE if min_face is None else min_face,
+                         models_dir, trust_model)
     source = webcam if webcam is not None else path
     start, frames, faces, tracks = time.perf_counter(), 0, 0, set()
     out = open(json_out, "w") if json_out else None  # noqa: SIM115  (closed below, streamed per frame)
@@ -198,15 +214,24 @@ def video(ctx, path, webcam, out_video, json_out, detect_every, smooth, max_fram
               help="Detector instances working side by side [default: CPUs, at most 4].")
 @_pipeline_options
 def serve(host, port, max_bytes, max_pixels, detector_threads,
-          models, detector, align, max_side, models_dir, trust_model) -> None:
+          models, detector, align, max_side, min_face, models_dir, trust_model) -> None:
     """Serve the demo: a web page at / and an HTTP API (POST /predict, /health, /models, /openapi.json)."""
-    from facedemo.server import ServerSettings, bind, create_app, is_loopback, make_server
+    from facedemo.server import (
+        SERVE_MIN_FACE,
+        ServerSettings,
+        bind,
+        create_app,
+        is_loopback,
+        make_server,
+    )
 
     try:  # first, so that a taken port is told before the models take seconds to load
         sock = bind(host, port)
     except OSError as err:
         raise UserError(f"cannot listen on {host}:{port} ({os.strerror(err.errno) if err.errno else err})") from None
-    _, pipeline = _build(models, detector, align, max_side, models_dir, trust_model)
+    _per_call_threads()
+    _, pipeline = _build(models, detector, align, max_side, SERVE_MIN_FACE if min_face is None else min_face,
+                         models_dir, trust_model)
     if not is_loopback(host):
         click.echo(f"warning: {host} is reachable from other machines; the API has no authentication", err=True)
     bound_host, bound_port = sock.getsockname()[:2]

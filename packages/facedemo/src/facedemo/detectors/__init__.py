@@ -1,9 +1,10 @@
 """Face detectors: one file each in this folder, registered in `DETECTORS` by name.
 
-A detector is a class whose instances have `name` and `detect(rgb) -> list[Detection]`, boxes and
-landmarks in the pixels of the image it was given. `detect_faces` runs one at a bounded working
-resolution and maps its answers back; `get_detector` keeps one instance per process and setting,
-because building MTCNN's networks and its first call cost about a second.
+A detector is a class whose instances have `name`, `min_size` (the smallest face it finds, in the
+pixels it is given) and `detect(rgb) -> list[Detection]`, boxes and landmarks in the pixels of the
+image it was given. `detect_faces` runs one at a bounded working resolution and maps its answers
+back; `get_detector` keeps one instance per process and setting, because building MTCNN's
+networks and its first call cost about a second.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Detection:
 
 class Detector(Protocol):
     name: str
+    min_size: int
 
     def detect(self, rgb: np.ndarray) -> list[Detection]: ...
 
@@ -57,10 +59,28 @@ def get_detector(name: str = DEFAULT_DETECTOR, **settings) -> Detector:
     return _ALIVE[key]
 
 
-def detect_faces(detector: Detector, rgb: np.ndarray, max_side: int | None = DEFAULT_MAX_SIDE) -> list[Detection]:
-    """Runs `detector` on `rgb` shrunk so its longer side is at most `max_side`; full-size answers."""
+def working_scale(height: int, width: int, max_side: int | None = DEFAULT_MAX_SIDE, min_face: int | None = None,
+                  min_size: int | None = None) -> float:
+    """The factor (at most 1) by which an image is shrunk before detection.
+
+    The longer side becomes at most `max_side`; with `min_face` (the smallest face wanted, in
+    full-size pixels) and the detector's `min_size`, the image is also shrunk until a `min_face`
+    face just fills the detector's smallest window: smaller faces are not wanted, so the detector
+    need not look at the pixels that only they would need.
+    """
+    factor = 1.0
+    if max_side:
+        factor = min(factor, max_side / max(height, width))
+    if min_face and min_size:
+        factor = min(factor, min_size / min_face)
+    return factor
+
+
+def detect_faces(detector: Detector, rgb: np.ndarray, max_side: int | None = DEFAULT_MAX_SIDE,
+                 min_face: int | None = None) -> list[Detection]:
+    """Runs `detector` on `rgb` shrunk by `working_scale`; the answers in full-size pixels."""
     height, width = rgb.shape[:2]
-    factor = 1.0 if not max_side else min(1.0, max_side / max(height, width))
+    factor = working_scale(height, width, max_side, min_face, getattr(detector, "min_size", None))
     if factor >= 1.0:
         return detector.detect(rgb)
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
@@ -71,4 +91,4 @@ def detect_faces(detector: Detector, rgb: np.ndarray, max_side: int | None = DEF
 discover(__name__)
 
 __all__ = ["DEFAULT_DETECTOR", "DEFAULT_MAX_SIDE", "DETECTORS", "Detection", "Detector", "detect_faces",
-           "get_detector"]
+           "get_detector", "working_scale"]

@@ -30,6 +30,7 @@ class HaarDetector:
         self._cascade = cv2.CascadeClassifier(str(Path(folder) / CASCADE_FILE))
         if self._cascade.empty():
             raise RuntimeError(f"cannot load {CASCADE_FILE} from {folder}")
+        self.min_size = min_size
         self._settings = {"scaleFactor": scale_factor, "minNeighbors": min_neighbors,
                           "minSize": (min_size, min_size)}
 

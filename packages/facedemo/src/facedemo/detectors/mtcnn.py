@@ -28,11 +28,11 @@ class MtcnnDetector:
 
         device = "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
         self._net = MTCNN(device=device)
-        self._min_face_size = min_face_size
+        self.min_size = min_face_size
         self._min_score = min_score
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
-        found = self._net.detect_faces(np.ascontiguousarray(rgb), min_face_size=self._min_face_size)
+        found = self._net.detect_faces(np.ascontiguousarray(rgb), min_face_size=self.min_size)
         detections = []
         for face in found:
             if float(face["confidence"]) < self._min_score:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from facedemo.server.app import (
     DEFAULT_PORT,
     LOOPBACK,
+    SERVE_MIN_FACE,
     Busy,
     Predictor,
     ServerSettings,
@@ -23,5 +24,5 @@ from facedemo.server.app import (
     serve,
 )
 
-__all__ = ["DEFAULT_PORT", "LOOPBACK", "Busy", "Predictor", "ServerSettings", "bind", "create_app",
+__all__ = ["DEFAULT_PORT", "LOOPBACK", "SERVE_MIN_FACE", "Busy", "Predictor", "ServerSettings", "bind", "create_app",
            "is_loopback", "make_server", "serve"]
