@@ -62,7 +62,7 @@ def paired_markdown(table: Table) -> tuple[str, str | None, float | None]:
         return "", baseline, None
     lines = [f"Paired per-seed difference, {PROPOSED} minus the best baseline ({baseline}), in points:", "",
              "| " + " | ".join(diffs) + " | mean |", "|---" * (len(diffs) + 1) + "|"]
-    cells = [f"{m:+.1f} ± {s:.1f} (n={n})" for m, s, n in diffs.values()]
+    cells = [f"{m:+.1f} ± {s:.1f} (n={n})" if n > 1 else f"{m:+.1f} (n=1)" for m, s, n in diffs.values()]
     overall = float(np.mean([m for m, _, _ in diffs.values()]))
     lines.append("| " + " | ".join(cells) + f" | {overall:+.1f} |")
     return "\n".join(lines), baseline, overall
