@@ -27,7 +27,7 @@ sa_mtl=$($mtl train --preset sa-mtl "${common[@]}" | tee /dev/stderr | tail -n 1
 echo "== 3. SA-MTL's pseudo-labels, refresh by refresh (precision from the hidden truth)"
 $mtl pseudo "$sa_mtl"
 
-echo "== 4. comparison (test split; cross-domain rows use the hidden truth)"
+echo "== 4. comparison (test split; † marks cross-domain columns, scored on the hidden truth)"
 $mtl compare "$runs"/*/ --chart "$runs/compare.png"
 
 echo "== 5. a real photograph, annotated (faces found by MTCNN; emotion from the FER2013 model)"
