@@ -69,9 +69,11 @@ def comparison_table(entries: list[Entry]) -> Table:
     return build_table(GROUP, as_rows(entries))
 
 
-def gap_references(entries: list[Entry]) -> dict[str, tuple[str, str]]:
-    """Row -> (All-in-one row, oracle row) of the same tasks and backbone, where both were given."""
-    rows = as_rows(entries)
+def gap_references(rows: list[Entry]) -> dict[str, tuple[str, str]]:
+    """Row -> (All-in-one row, oracle row) of the same tasks and backbone, where both were given.
+
+    `rows`: the entries as rows (`as_rows`).
+    """
 
     def kind(entry: Entry) -> tuple[tuple[str, ...], str]:
         return tuple(entry.report.tasks), entry.report.backbone
@@ -92,9 +94,9 @@ def mean_gap_closed(table: Table, row: str, floor: str, ceiling: str, columns: l
 
 def markdown_table(entries: list[Entry]) -> str:
     """The comparison as markdown: accuracy in % (test split), and the gap closed with an oracle."""
-    table = comparison_table(entries)
-    references = gap_references(entries)
-    members = as_rows(entries)
+    members = as_rows(entries)  # once: it re-validates every run's config
+    table = build_table(GROUP, members)
+    references = gap_references(members)
     cross = [c for c in table.columns if is_cross_domain(c, members)]
     heads = [f"{c} †" if c in cross else c for c in table.columns]
     # The summary is over the cross-domain columns, where the methods differ most; in-domain the
