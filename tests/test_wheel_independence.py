@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# Building eight wheels and seven fresh environments takes 60-80 s: kept out of `make test` (which
+# lint-imports' contracts already guard statically) and run by `.ci/run` on its own.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 INTERNAL = {
     "faceschemas": "faceschemas",

@@ -69,3 +69,16 @@ def test_export_a_preset_to_savedmodel(capsys, tmp_path, fetched):
     status, out, _ = _mtl(capsys, "export", PRESET, "--models-dir", str(fetched), "--format", "savedmodel",
                           "--out", str(tmp_path / "sm"))
     assert status == 0 and (tmp_path / "sm" / "saved_model.pb").exists()
+
+
+def test_fetch_blazeface_puts_both_detector_files_and_refuses_a_changed_one(capsys, tmp_path):
+    from facedemo.detectors.blazeface import MODELS
+
+    status, out, _ = _mtl(capsys, "models", "fetch", "blazeface", "--models-dir", str(tmp_path))
+    assert status == 0 and out.splitlines() == [f"blazeface: {tmp_path / m.filename}" for m in MODELS]
+    changed = tmp_path / MODELS[0].filename
+    changed.write_bytes(b"not the published file")
+    status, _, err = _mtl(capsys, "models", "fetch", "blazeface", "--models-dir", str(tmp_path))
+    assert status == 2 and len(err.strip().splitlines()) == 1 and f"{changed}: SHA-256" in err
+    status, _, _ = _mtl(capsys, "models", "fetch", "blazeface", "--models-dir", str(tmp_path), "--force")
+    assert status == 0 and changed.stat().st_size > 100_000

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     small = read_image(PHOTO)
     big = cv2.resize(small, (4520, 5300), interpolation=cv2.INTER_LINEAR)  # 24.0 MP, same aspect
     repeats = 2 if args.quick else 3
-    for name in ("haar",) if args.quick else ("haar", "mtcnn"):
+    for name in ("haar",) if args.quick else ("haar", "mtcnn", "blazeface_full"):
         bounded = FacePipeline(DemoSettings(detector=name))
         t_small, t_big = seconds(bounded, small, repeats), seconds(bounded, big, repeats)
         line = (f"{name:6s} 0.3 MP {t_small:.2f} s, 24 MP {t_big:.2f} s with detection at 1024 px "

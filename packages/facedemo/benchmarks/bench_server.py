@@ -2,8 +2,8 @@
 
     .venv/bin/python packages/facedemo/benchmarks/bench_server.py [--quick] [--rounds N]
 
-The server runs in its own process (as `mtl demo serve` would: `facedemo.server` with the Haar
-detector and the FER2013 emotion preset by default) on a free port of 127.0.0.1; the clients are
+The server runs in its own process (as `mtl demo serve` would: `facedemo.server` with its default
+detector, the full-range BlazeFace, and the FER2013 emotion preset) on a free port of 127.0.0.1; the clients are
 threads of this process, each with one keep-alive connection, posting the real portrait cropped to
 4:3 and resized to 640x480 (one face) as a multipart upload. Everything goes to loopback, and each
 level is bounded in requests and in seconds. Targets: p95 under 100 ms at 8 clients, and 8
@@ -35,7 +35,7 @@ import cv2  # noqa: E402
 from clips import PHOTO  # noqa: E402
 
 from facedemo.runtime import DEMO_TF_THREADS  # noqa: E402
-from facedemo.server import SERVE_MIN_FACE, ServerSettings  # noqa: E402
+from facedemo.server import SERVE_DETECTOR, SERVE_MIN_FACE, ServerSettings  # noqa: E402
 
 SERVER = """
 import contextlib, json, sys
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="1 round of 24 requests per level.")
     parser.add_argument("--rounds", type=int, default=None, help="Rounds (default 3, 1 with --quick).")
     parser.add_argument("--requests", type=int, default=None, help="Requests per level (default 96, 24 quick).")
-    parser.add_argument("--detector", default="haar")
+    parser.add_argument("--detector", default=SERVE_DETECTOR, help="As `mtl demo serve --detector`.")
     parser.add_argument("--max-side", type=int, default=1024,
                         help="The detector's working resolution, as `mtl demo serve --max-side`.")
     parser.add_argument("--min-face", type=int, default=SERVE_MIN_FACE,

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     frames, long_frames = (40, 250) if args.quick else (150, 900)
     memory_every = args.every if args.quick else 1
-    detectors = ("haar",) if args.quick else ("haar", "mtcnn")
+    detectors = ("haar",) if args.quick else ("haar", "mtcnn", "blazeface_full")
     limit_tf_threads()  # as `mtl demo video` does
     with tempfile.TemporaryDirectory() as tmp:
         clip = crossing_clip(Path(tmp) / "crossing.avi", frames)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from facedemo_fixtures import FACE, HAND_BOX, two_faces
+from facedemo_fixtures import FACE, HAND_BOX, face_crop, two_faces
 
 from facedemo.detectors import DETECTORS, Detection, detect_faces, get_detector, working_scale
 from facedemo.geometry import iou
@@ -86,3 +86,60 @@ def test_one_detector_per_process_and_unknown_names_listed():
     assert get_detector("haar") is get_detector("haar")
     with pytest.raises(ValueError, match="known: .*haar"):
         get_detector("yunet")
+
+
+def test_blazeface_gives_six_keypoints_named_by_image_side(photo_rgb):
+    (face,) = detect_faces(get_detector("blazeface"), photo_rgb)
+    assert set(face.landmarks) == {"left_eye", "right_eye", "nose", "mouth", "left_ear", "right_ear"}
+    left, top, right, bottom = FACE
+    eyes_nose_mouth = [face.landmarks[k] for k in ("left_eye", "right_eye", "nose", "mouth")]
+    assert all(left < x < right and top < y < bottom for x, y in eyes_nose_mouth)
+    assert face.landmarks["left_eye"][0] < face.landmarks["nose"][0] < face.landmarks["right_eye"][0]
+    assert face.landmarks["nose"][1] < face.landmarks["mouth"][1]
+
+
+@pytest.mark.parametrize(("name", "smallest_found", "largest_missed"), [
+    ("blazeface", 96, 64),        # short range: faces over about a tenth of the longer side
+    ("blazeface_full", 32, None),  # full range: down to about a twentieth
+])
+def test_blazeface_range_on_a_640x480_picture(name, smallest_found, largest_missed, photo_rgb):
+    def faces_found(size):
+        canvas = np.full((480, 640, 3), 128, np.uint8)
+        canvas[100:100 + size, 200:200 + size] = face_crop(photo_rgb, size)
+        return detect_faces(get_detector(name), canvas)
+
+    (face,) = faces_found(smallest_found)
+    assert iou(face.box, (200 + 0.14 * smallest_found, 100 + 0.14 * smallest_found,
+                          0.72 * smallest_found, 0.72 * smallest_found)) > 0.4, face.box
+    if largest_missed:
+        assert faces_found(largest_missed) == []
+
+
+@pytest.mark.parametrize("name", ["blazeface", "blazeface_full"])
+def test_blazeface_anchors_match_the_networks_outputs(name):
+    from facedemo.detectors.blazeface import anchor_centres
+
+    detector = get_detector(name)
+    (regressors,) = [d for d in detector._net.get_output_details() if d["shape"][-1] == 16]
+    assert len(anchor_centres(detector.model.size, detector.model.anchor_layers)) == regressors["shape"][1]
+
+
+def test_weighted_nms_averages_overlapping_candidates_by_score_and_keeps_separate_faces():
+    from facedemo.detectors.blazeface import weighted_nms
+
+    boxes = np.array([[0.10, 0.10, 0.20, 0.20], [0.12, 0.10, 0.20, 0.20], [0.60, 0.60, 0.20, 0.20]])
+    keypoints = np.stack([np.full((6, 2), v) for v in (0.1, 0.2, 0.7)])
+    faces = weighted_nms(np.array([0.9, 0.3, 0.8]), boxes, keypoints)
+    assert [score for score, _, _ in faces] == pytest.approx([0.9, 0.8])
+    (_, merged, marks), (_, alone, _) = faces
+    assert merged == pytest.approx([0.10 * 0.75 + 0.12 * 0.25, 0.10, 0.20, 0.20])
+    assert marks == pytest.approx(np.full((6, 2), 0.1 * 0.75 + 0.2 * 0.25))
+    assert alone == pytest.approx(boxes[2])
+
+
+def test_a_blazeface_file_that_is_not_the_published_one_is_refused(tmp_path):
+    from facedemo.detectors.blazeface import SHORT_RANGE, BlazeFaceDetector
+
+    (tmp_path / SHORT_RANGE.filename).write_bytes(b"TFL3 not really a model")
+    with pytest.raises(RuntimeError, match=rf"{SHORT_RANGE.filename}: SHA-256 .* not the pinned one"):
+        BlazeFaceDetector(models_dir=tmp_path)

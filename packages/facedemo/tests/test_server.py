@@ -196,19 +196,16 @@ def test_keep_alive_answers_are_not_held_back_by_nagle(server):
 
 def test_the_predictor_refuses_work_beyond_its_queue(haar_pipeline, photo_rgb):
     predictor = Predictor(haar_pipeline, max_pending=1, detectors=1)
-    held = predictor._stages.get()  # the only detector is taken: the first image waits for it
     first = threading.Thread(target=predictor.predict, args=(photo_rgb, "first"))
-    first.start()
-    try:
+    with predictor._stages.borrowed():  # the only detector is taken: the first image waits for it
+        first.start()
         for _ in range(100):
             if predictor.pending:
                 break
             first.join(0.02)
         with pytest.raises(Busy):
             predictor.predict(photo_rgb, "second")
-    finally:
-        predictor._stages.put(held)
-        first.join(30)
+    first.join(30)
     assert (predictor.served, predictor.pending) == (1, 0)
 
 

@@ -33,13 +33,16 @@ def _serving_url(process: subprocess.Popen, deadline: float) -> str:
 
 
 def test_mtl_demo_serve_answers_and_stops_on_ctrl_c(keras_file, photo):
-    command = [str(MTL), "demo", "serve", "--model", str(keras_file), "--detector", "haar", "--port", "0"]
+    # Its default detector (the full-range BlazeFace, fetched on first use), as a user gets it.
+    command = [str(MTL), "demo", "serve", "--model", str(keras_file), "--port", "0"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
-        base = _serving_url(process, time.monotonic() + 120)
-        assert get_json(base, "/health")[1]["model"] == "ep.keras"
+        base = _serving_url(process, time.monotonic() + 300)
+        health = get_json(base, "/health")[1]
+        assert (health["model"], health["detector"]) == ("ep.keras", "blazeface_full")
         status, body = post_image(base, photo.read_bytes())
         assert status == 200 and len(body["faces"]) == 1, json.dumps(body)[:300]
+        assert set(body["faces"][0]["landmarks"]) >= {"left_eye", "right_eye"}
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
     finally:

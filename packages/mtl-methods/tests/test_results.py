@@ -110,3 +110,13 @@ def test_page_renders_from_records_alone(tmp_path):
     assert (tmp_path / "docs" / "results_EP.png").read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "docs" / "results_reliability.png").is_file()
     assert "\n\n\n" not in page
+
+
+def test_refresh_diagnostics_read_back_what_pseudo_key_names():
+    from mtl_methods.runs import pseudo_key, refresh_diagnostics
+
+    record = {"epoch": 3, "loss": 1.2, pseudo_key("pose", "synth_expw", "precision"): 0.6,
+              pseudo_key("pose", "synth_expw", "auroc_weight"): 0.7,
+              pseudo_key("emotion", "synth_aflw", "precision"): 0.4, "pseudo/not-a-diagnostic": 1}
+    assert refresh_diagnostics(record) == {("pose", "synth_expw"): {"precision": 0.6, "auroc_weight": 0.7},
+                                           ("emotion", "synth_aflw"): {"precision": 0.4}}

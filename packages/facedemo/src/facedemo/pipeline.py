@@ -19,6 +19,8 @@ from faceschemas.prediction import FacePrediction, Prediction, TaskPrediction
 from faceschemas.tasks import TASKS, yaw_to_bin
 
 LANDMARK_POSE = "landmarks-geometry"
+# The five points `landmark_yaw` reads (MTCNN gives them; BlazeFace has no mouth corners).
+POSE_LANDMARKS = frozenset({"left_eye", "right_eye", "nose", "mouth_left", "mouth_right"})
 
 
 @dataclasses.dataclass
@@ -77,7 +79,7 @@ class FacePipeline:
         if self.settings.pose_from_landmarks:
             detections = [d for _, dets in images for d in dets]
             for face, det in zip(faces, detections, strict=True):
-                if "pose" not in face and det.landmarks and len(det.landmarks) == 5:
+                if "pose" not in face and det.landmarks and det.landmarks.keys() >= POSE_LANDMARKS:
                     face["pose"] = _landmark_pose(det)
         return answers
 

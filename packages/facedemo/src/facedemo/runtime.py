@@ -12,7 +12,9 @@ video` and `mtl demo serve` call `limit_tf_threads` before they build their pipe
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 
 log = logging.getLogger("facedemo")
 
@@ -37,3 +39,24 @@ def limit_tf_threads(threads: int = DEMO_TF_THREADS) -> bool:
         log.info("TensorFlow threads not changed (%s)", str(err).strip().splitlines()[0])
         return False
     return True
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Drops what native code (C++ logging) writes to file descriptor 2 inside the block.
+
+    Python's own `sys.stderr` is untouched in name but shares the descriptor, so only wrap
+    short native calls that print start-up lines (TensorFlow Lite's "Created ... delegate").
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (a detached process): nothing to quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

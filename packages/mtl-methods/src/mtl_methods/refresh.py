@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from mtl_methods.data import DataSource
+from mtl_methods.runs import pseudo_key
 from mtl_methods.targets import ProviderContext, TargetProvider
 
 
@@ -72,9 +73,8 @@ def refresh(unlabelled: list[DataSource], sources: list[DataSource], tasks, prov
 
 
 def _record(result: Refresh, task: str, dataset: str, provided) -> None:
-    prefix = f"pseudo/{task}/{dataset}"
     result.notes[f"targets_{task}"] = result.notes.get(f"targets_{task}", 0) + int(np.sum(provided.has_label))
-    result.notes |= {f"{prefix}/{k}": v for k, v in provided.diagnostics.items()}
+    result.notes |= {pseudo_key(task, dataset, k): v for k, v in provided.diagnostics.items()}
     if provided.table:
         result.tables.setdefault(task, []).append({"dataset": np.full(len(provided.target), dataset)}
                                                   | provided.table)

@@ -19,7 +19,7 @@ from faceschemas.layouts import RunLayout
 from faceschemas.report import RunReport
 from faceschemas.suite import RunRecord
 from faceschemas.tasks import task_letters
-from mtl_methods.runs import RunFolder
+from mtl_methods.runs import RunFolder, refresh_diagnostics
 
 SHARED_GROUP = "stl"  # single-task rows appear in every table of their suite
 PROPOSED = "SA-MTL"
@@ -243,11 +243,9 @@ def pseudo_quality(entries: list[Entry]) -> dict[str, dict[str, list[float]]]:
     found: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         last: dict[tuple[str, str], dict] = {}
-        for record in entry.epochs:
-            for key, value in record.items():
-                parts = key.split("/")
-                if len(parts) == 4 and parts[0] == "pseudo":  # later refreshes overwrite earlier ones
-                    last.setdefault((parts[1], parts[2]), {})[parts[3]] = value
+        for record in entry.epochs:  # later refreshes overwrite earlier ones
+            for pair, metrics in refresh_diagnostics(record).items():
+                last.setdefault(pair, {}).update(metrics)
         for (task, images), metrics in last.items():
             for metric in ("precision", "precision_selected", "coverage", "auroc_weight"):
                 if metrics.get(metric) is not None:

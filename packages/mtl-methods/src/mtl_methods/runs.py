@@ -15,6 +15,25 @@ from faceschemas.layouts import RunLayout
 from faceschemas.report import RunReport, TaskMetrics
 from faceschemas.tasks import TASKS, task_letters
 
+# A target refresh's diagnostics in a metrics.jsonl record: "pseudo/<task>/<images' dataset>/<metric>".
+PSEUDO_PREFIX = "pseudo"
+
+
+def pseudo_key(task: str, dataset: str, metric: str) -> str:
+    """The metrics.jsonl key of one refresh diagnostic (`refresh` writes, `mtl pseudo` and the
+    results page read)."""
+    return f"{PSEUDO_PREFIX}/{task}/{dataset}/{metric}"
+
+
+def refresh_diagnostics(record: dict) -> dict[tuple[str, str], dict]:
+    """The refresh diagnostics of one metrics.jsonl record, per (task, images' dataset)."""
+    found: dict[tuple[str, str], dict] = {}
+    for key, value in record.items():
+        parts = key.split("/")
+        if len(parts) == 4 and parts[0] == PSEUDO_PREFIX:
+            found.setdefault((parts[1], parts[2]), {})[parts[3]] = value
+    return found
+
 
 class RunFolder:
     """`runs/<timestamp>-<method>-<tasks>/` and the files in it."""

@@ -26,8 +26,10 @@ def _pipeline_options(func):
         click.option("--model", "models", multiple=True, metavar="M",
                      help="Run folder, .keras file, SavedModel or preset (repeatable; default: the "
                           "FER2013 emotion preset mini_xception_fer2013)."),
-        click.option("--detector", default="mtcnn", show_default=True, metavar="NAME",
-                     help="Face detector: mtcnn (five landmarks) or haar (light, no landmarks)."),
+        click.option("--detector", default=None, metavar="NAME",
+                     help="Face detector: mtcnn (five landmarks), blazeface or blazeface_full (fast, six "
+                          "keypoints; short range: faces over a tenth of the picture), haar (no landmarks) "
+                          "[default: mtcnn; blazeface_full for serve]."),
         click.option("--align", is_flag=True, help="Rotate each face crop so that the eyes are level."),
         click.option("--max-side", type=click.IntRange(64), default=1024, show_default=True,
                      help="Longer side of the image the detector sees (big images are shrunk)."),
@@ -47,9 +49,10 @@ def _pipeline_options(func):
 
 def _build(models, detector, align, max_side, min_face, models_dir, trust_model=False):
     from facedemo import DemoSettings, FacePipeline
+    from facedemo.detectors import DEFAULT_DETECTOR
 
     try:
-        settings = DemoSettings(detector=detector, models=tuple(models), align=align, max_side=max_side,
+        settings = DemoSettings(detector=detector or DEFAULT_DETECTOR, models=tuple(models), align=align, max_side=max_side,
                                 min_face=min_face or None, models_dir=models_dir, trust_models=trust_model)
         return settings, FacePipeline(settings)
     except (ValueError, RuntimeError, OSError) as err:
@@ -217,6 +220,7 @@ def serve(host, port, max_bytes, max_pixels, detector_threads,
           models, detector, align, max_side, min_face, models_dir, trust_model) -> None:
     """Serve the demo: a web page at / and an HTTP API (POST /predict, /health, /models, /openapi.json)."""
     from facedemo.server import (
+        SERVE_DETECTOR,
         SERVE_MIN_FACE,
         ServerSettings,
         bind,
@@ -230,6 +234,7 @@ def serve(host, port, max_bytes, max_pixels, detector_threads,
     except OSError as err:
         raise UserError(f"cannot listen on {host}:{port} ({os.strerror(err.errno) if err.errno else err})") from None
     _per_call_threads()
+    detector = detector or SERVE_DETECTOR
     _, pipeline = _build(models, detector, align, max_side, SERVE_MIN_FACE if min_face is None else min_face,
                          models_dir, trust_model)
     if not is_loopback(host):

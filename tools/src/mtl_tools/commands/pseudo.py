@@ -51,13 +51,11 @@ def command(run_dir: str, plot: str | None, bins: int) -> None:
 
 def pseudo_rows(records: list[dict]) -> list[dict]:
     """One row per (epoch, task, dataset) of refresh diagnostics, in epoch order."""
+    from mtl_methods.runs import refresh_diagnostics
+
     rows = []
     for record in records:
-        found: dict[tuple[str, str], dict] = {}
-        for key, value in record.items():
-            parts = key.split("/")
-            if len(parts) == 4 and parts[0] == "pseudo":
-                found.setdefault((parts[1], parts[2]), {})[parts[3]] = value
+        found = refresh_diagnostics(record)
         rows += [{"epoch": record["epoch"], "task": t, "dataset": d, **v} for (t, d), v in sorted(found.items())]
     return rows
 

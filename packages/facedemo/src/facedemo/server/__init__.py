@@ -1,8 +1,8 @@
 """`mtl demo serve`: the demo as an HTTP API and a web page (Starlette app, uvicorn server).
 
     from facedemo import DemoSettings, FacePipeline
-    from facedemo.server import serve
-    serve(FacePipeline(DemoSettings(detector="haar")), host="127.0.0.1", port=8080)
+    from facedemo.server import SERVE_DETECTOR, serve
+    serve(FacePipeline(DemoSettings(detector=SERVE_DETECTOR)), host="127.0.0.1", port=8080)
 
 Routes: `POST /predict` (an image in, its `faceschemas.Prediction` out), `GET /health`,
 `GET /models`, `GET /openapi.json` and the page at `/`. See the package README.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from facedemo.server.app import (
     DEFAULT_PORT,
     LOOPBACK,
+    SERVE_DETECTOR,
     SERVE_MIN_FACE,
     Busy,
     Predictor,
@@ -24,5 +25,5 @@ from facedemo.server.app import (
     serve,
 )
 
-__all__ = ["DEFAULT_PORT", "LOOPBACK", "SERVE_MIN_FACE", "Busy", "Predictor", "ServerSettings", "bind", "create_app",
+__all__ = ["DEFAULT_PORT", "LOOPBACK", "SERVE_DETECTOR", "SERVE_MIN_FACE", "Busy", "Predictor", "ServerSettings", "bind", "create_app",
            "is_loopback", "make_server", "serve"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import queue
 import socket
 import threading
 from importlib import resources
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from facedemo.pipeline import FacePipeline
 from facedemo.server.batching import FaceBatcher
+from facedemo.server.pool import FairPool
 from faceschemas.prediction import Prediction
 
 LOOPBACK = "127.0.0.1"
@@ -26,6 +26,10 @@ DEFAULT_PORT = 8080
 # shrunk until such a face fills its smallest window (a 640x480 photo is searched at 320x240, 3.5x
 # cheaper than at full size with Haar). `--min-face 0` finds faces as small as `mtl demo image` does.
 SERVE_MIN_FACE = 48
+# `mtl demo serve`'s default detector: the full-range BlazeFace finds faces from about 5% of the
+# photo's longer side in 4-7 ms of CPU, where Haar took 35 ms on a 640x480 portrait at 320x240
+# (and MTCNN more): detection was 90% of a request. `--detector` chooses another.
+SERVE_DETECTOR = "blazeface_full"
 
 
 def _default_detectors() -> int:
@@ -56,7 +60,7 @@ class Predictor:
     Keras state), so no object is ever used by two threads together:
 
     * detection, the costly stage (about 90% of a request with Haar), has a pool of `detectors`
-      instances of the pipeline's detector; a request borrows one from a queue and gives it back;
+      instances of the pipeline's detector; a request borrows one from a `FairPool` (first come, first served) and gives it back;
     * the models are the pipeline's own, one compiled function per model, called by one thread
       at a time through a `FaceBatcher`: the faces of the requests waiting for the models go
       through them in one call (micro-batching), and the `tf.function` is never re-entered.
@@ -67,9 +71,7 @@ class Predictor:
 
     def __init__(self, pipeline: FacePipeline, max_pending: int = 32, detectors: int = 1) -> None:
         self.pipeline = pipeline
-        self._stages: queue.SimpleQueue[FacePipeline] = queue.SimpleQueue()
-        for stage in [pipeline] + [_sibling(pipeline) for _ in range(detectors - 1)]:
-            self._stages.put(stage)
+        self._stages = FairPool([pipeline] + [_sibling(pipeline) for _ in range(detectors - 1)])
         self.batcher = FaceBatcher(pipeline)
         self._count_lock = threading.Lock()
         self._max_pending, self.pending = max_pending, 0
@@ -83,11 +85,8 @@ class Predictor:
         """
         self._enter()
         try:
-            stage = self._stages.get()
-            try:
+            with self._stages.borrowed() as stage:
                 detections = stage.detect(rgb)
-            finally:
-                self._stages.put(stage)
             answers = self.batcher.analyse(rgb, detections)
             faces = [self.pipeline.face(rgb, d, a) for d, a in zip(detections, answers, strict=True)]
             prediction = self.pipeline.prediction(rgb, source, faces)
