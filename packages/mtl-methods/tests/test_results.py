@@ -120,3 +120,19 @@ def test_refresh_diagnostics_read_back_what_pseudo_key_names():
               pseudo_key("emotion", "synth_aflw", "precision"): 0.4, "pseudo/not-a-diagnostic": 1}
     assert refresh_diagnostics(record) == {("pose", "synth_expw"): {"precision": 0.6, "auroc_weight": 0.7},
                                            ("emotion", "synth_aflw"): {"precision": 0.4}}
+
+
+def test_tables_without_sa_mtl_compare_each_row_with_single_task_training():
+    from mtl_methods.results_page import findings, single_task_markdown
+
+    entries = [entry("MTL", s, 0.6 + 0.1 * s, 0.5, group="MobileNetV2") for s in (0, 1)]
+    entries += [entry("STL", s, 0.5, 0.6, group="MobileNetV2") for s in (0, 1)]
+    table = build_table("MobileNetV2", entries)
+    section = single_task_markdown(table)
+    # emotion: +10 and +20 points -> +15 ± 7.1; pose: -10 both seeds; emotion@aflw: 0 both
+    assert f"| MTL | +15.0 ± {np.std([10, 20], ddof=1):.1f} (n=2) | -10.0 ± 0.0 (n=2) | +0.0 ± 0.0 (n=2) | +1.7 |" in section
+    assert "method minus STL" in section
+    assert findings([table]) == ["- MobileNetV2: MTL minus STL is +1.7 points on average over 3 column(s), above it in 1."]
+    with_proposed = build_table("EP", entries + [entry("SA-MTL", 0, 0.6, 0.6, group="EP"),
+                                                 entry("STL", 0, 0.5, 0.5, group="EP")])
+    assert single_task_markdown(with_proposed) == ""  # the paper's tables answer another question

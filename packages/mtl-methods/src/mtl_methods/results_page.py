@@ -31,6 +31,8 @@ from mtl_methods.results import (
     table_markdown,
 )
 
+SINGLE_TASK = "STL"  # the first word of single-task rows' names in the suites
+
 
 def groups_of(entries: list[Entry]) -> list[str]:
     """The tables of the page: the main comparisons (tables with an All-in-one row) first, each
@@ -62,10 +64,45 @@ def paired_markdown(table: Table) -> tuple[str, str | None, float | None]:
         return "", baseline, None
     lines = [f"Paired per-seed difference, {PROPOSED} minus the best baseline ({baseline}), in points:", "",
              "| " + " | ".join(diffs) + " | mean |", "|---" * (len(diffs) + 1) + "|"]
-    cells = [f"{m:+.1f} ± {s:.1f} (n={n})" if n > 1 else f"{m:+.1f} (n=1)" for m, s, n in diffs.values()]
+    cells = [_difference(*d) for d in diffs.values()]
     overall = float(np.mean([m for m, _, _ in diffs.values()]))
     lines.append("| " + " | ".join(cells) + f" | {overall:+.1f} |")
     return "\n".join(lines), baseline, overall
+
+
+def single_task_reference(table: Table) -> str | None:
+    """The table's single-task row ("STL", "STL from scratch", ...), if it has one."""
+    return next((row for row in table.rows if row.split()[0] == SINGLE_TASK), None)
+
+
+def against_single_task(table: Table) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """Per other row, the paired per-seed difference (row - single-task row) on the columns both
+    have; only for tables without SA-MTL (the MTL-against-STL experiments), whose question this is."""
+    reference = single_task_reference(table)
+    if reference is None or PROPOSED in table.rows:
+        return {}
+    found = {row: paired_difference(table, row, reference) for row in table.rows if row != reference}
+    return {row: diffs for row, diffs in found.items() if diffs}
+
+
+def single_task_markdown(table: Table) -> str:
+    """The against-single-task section of `against_single_task`, or "" when it does not apply."""
+    found = against_single_task(table)
+    if not found:
+        return ""
+    columns = [c for c in table.columns if any(c in diffs for diffs in found.values())]
+    lines = [f"Paired per-seed difference against single-task training, method minus "
+             f"{single_task_reference(table)}, in points:", "",
+             "| method | " + " | ".join(columns) + " | mean |", "|---" * (len(columns) + 2) + "|"]
+    for row, diffs in found.items():
+        cells = [_difference(*diffs[c]) if c in diffs else "–" for c in columns]
+        overall = float(np.mean([m for m, _, _ in diffs.values()]))
+        lines.append(f"| {row} | " + " | ".join(cells) + f" | {overall:+.1f} |")
+    return "\n".join(lines)
+
+
+def _difference(mean: float, std: float, n: int) -> str:
+    return f"{mean:+.1f} ± {std:.1f} (n={n})" if n > 1 else f"{mean:+.1f} (n=1)"
 
 
 def gap_markdown(table: Table, floor: str = FLOOR, ceiling: str = CEILING, rows: list[str] | None = None) -> str:
@@ -206,11 +243,13 @@ def _pool_bins(runs: list) -> tuple[list[float], list[float]]:
 
 
 def findings(tables: list[Table]) -> list[str]:
-    """Generated sentences: where SA-MTL ranks and how it compares with the best baseline."""
+    """Generated sentences: where SA-MTL ranks and how it compares with the best baseline; in
+    tables without it, how each multi-task row compares with single-task training."""
     said = []
     for table in tables:
         ranks = mean_ranks(table)
         if PROPOSED not in ranks:
+            said += _single_task_findings(table)
             continue
         order = sorted(ranks, key=ranks.get)
         _, baseline, overall = paired_markdown(table)
@@ -220,6 +259,16 @@ def findings(tables: list[Table]) -> list[str]:
             verdict = "above" if overall > 0 else "below"
             said.append(f"  Over the columns it is {abs(overall):.1f} points {verdict} the best baseline, "
                         f"{baseline}, on average over paired seeds (per-column spread in the table above).")
+    return said
+
+
+def _single_task_findings(table: Table) -> list[str]:
+    reference = single_task_reference(table)
+    said = []
+    for row, diffs in against_single_task(table).items():
+        means = [m for m, _, _ in diffs.values()]
+        said.append(f"- {table.group}: {row} minus {reference} is {float(np.mean(means)):+.1f} points on average "
+                    f"over {len(means)} column(s), above it in {sum(m > 0 for m in means)}.")
     return said
 
 
@@ -236,7 +285,8 @@ def render(entries: list[Entry], page: Path, title: str = "Results on the built-
         chart = bar_chart(table, page.with_name(f"{stem}.png"))
         paired, _, _ = paired_markdown(table)
         curves = learning_curves(table.group, entries, page.with_name(f"{stem}_curves.png"))
-        parts += [f"## {table.group}", "", table_markdown(table, entries), "", paired, "", gap_markdown(table), "",
+        parts += [f"## {table.group}", "", table_markdown(table, entries), "", paired, "", single_task_markdown(table),
+                  "", gap_markdown(table), "",
                   f"![{table.group}]({chart.name})", ""]
         if curves:
             parts += [f"![{table.group} learning curves]({curves.name})", ""]
