@@ -82,6 +82,10 @@ def _crop_matrix(box: Box, size: tuple[int, int], angle: float) -> np.ndarray:
 NOSE_DEPTH = 0.5
 
 
+# The points `landmark_yaw` reads (MTCNN gives them; BlazeFace has no mouth corners).
+POSE_LANDMARKS = frozenset({"left_eye", "right_eye", "nose", "mouth_left", "mouth_right"})
+
+
 def landmark_yaw(landmarks: dict[str, tuple[float, float]]) -> float:
     """Geometric yaw estimate in degrees from five landmarks (positive: face turned to image right).
 

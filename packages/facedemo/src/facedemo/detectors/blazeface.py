@@ -139,7 +139,7 @@ def letterbox(rgb: np.ndarray, size: int) -> tuple[np.ndarray, float, float, flo
     side = max(height, width)
     scale = size / side
     inner = (max(1, round(width * scale)), max(1, round(height * scale)))
-    square = np.zeros((size, size, 3), np.float32) - 1.0
+    square = np.full((size, size, 3), -1.0, np.float32)
     x0, y0 = (size - inner[0]) // 2, (size - inner[1]) // 2
     resized = cv2.resize(rgb, inner, interpolation=_interpolation(scale))
     square[y0:y0 + inner[1], x0:x0 + inner[0]] = resized.astype(np.float32) / 127.5 - 1.0
@@ -178,8 +178,13 @@ def model_file(model: BlazeFaceModel, directory: str | Path | None = None) -> Pa
     return target
 
 
-def fetch_models(directory: str | Path | None = None) -> list[Path]:
-    """Both BlazeFace files in the models folder (fetched once; `make models` calls this)."""
+def fetch_models(directory: str | Path | None = None, force: bool = False) -> list[Path]:
+    """Both BlazeFace files in the models folder (fetched once, or again with `force`)."""
+    if force:
+        from facemodels.presets import models_dir
+
+        for model in MODELS:
+            (models_dir(directory) / model.filename).unlink(missing_ok=True)
     return [model_file(model, directory) for model in MODELS]
 
 
