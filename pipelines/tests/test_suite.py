@@ -43,9 +43,12 @@ def test_every_shipped_suite_loads_and_every_run_resolves(name):
 
 def test_runs_shared_by_suites_have_one_hash():
     paper = {(p.spec.name, p.spec.tasks, p.seed): p.hash for p in suites.plan(suites.load_suite(SUITES / "paper.yaml"))}
-    ablation = {(p.spec.name, p.seed): p.hash for p in suites.plan(suites.load_suite(SUITES / "ablation.yaml"))}
-    assert ablation[("SA-MTL", 0)] == paper[("SA-MTL", "EP", 0)] == ablation[("EMD (SA-MTL)", 0)]
-    assert ablation[("confidence only", 0)] != paper[("SA-MTL", "EP", 0)]
+    ablation = {(p.spec.name, p.spec.tasks, p.seed): p.hash
+                for p in suites.plan(suites.load_suite(SUITES / "ablation.yaml"))}
+    assert ablation[("SA-MTL", "EP", 0)] == paper[("SA-MTL", "EP", 0)] == ablation[("EMD (SA-MTL)", "EP", 0)]
+    assert ablation[("SA-MTL", "EPGA", 1)] == paper[("SA-MTL", "EPGA", 1)]
+    assert ablation[("confidence only", "EP", 0)] != paper[("SA-MTL", "EP", 0)]
+    assert ablation[("SA-MTL, 36 epochs", "EPGA", 0)] != paper[("SA-MTL", "EPGA", 0)]
 
 
 def test_plan_expands_seeds_and_the_quick_variant(tmp_path):

@@ -136,3 +136,24 @@ def test_tables_without_sa_mtl_compare_each_row_with_single_task_training():
     with_proposed = build_table("EP", entries + [entry("SA-MTL", 0, 0.6, 0.6, group="EP"),
                                                  entry("STL", 0, 0.5, 0.5, group="EP")])
     assert single_task_markdown(with_proposed) == ""  # the paper's tables answer another question
+
+
+def test_every_sa_mtl_variant_of_a_table_gets_its_paired_row_against_the_best_baseline():
+    from mtl_methods.results_page import findings, paired_markdown
+
+    entries = []
+    for s in (0, 1):
+        entries += [entry("All-in-one", s, 0.5, 0.6), entry("DML-LWF", s, 0.4, 0.4),
+                    entry("SA-MTL", s, 0.45, 0.6), entry("SA-MTL, 24 epochs", s, 0.6 + 0.1 * s, 0.65)]
+    table = build_table("EP", entries)
+    section, baseline, overall = paired_markdown(table)
+    assert baseline == "All-in-one"  # the variants are not baselines of SA-MTL
+    # SA-MTL: -5, 0, 0 -> mean -1.7; 24 epochs: +10/+20 -> +15 ± 7.1, +5, 0 -> mean +6.7
+    assert "| SA-MTL | -5.0 ± 0.0 (n=2) | +0.0 ± 0.0 (n=2) | +0.0 ± 0.0 (n=2) | -1.7 |" in section
+    assert (f"| SA-MTL, 24 epochs | +15.0 ± {np.std([10, 20], ddof=1):.1f} (n=2) | +5.0 ± 0.0 (n=2) "
+            "| +0.0 ± 0.0 (n=2) | +6.7 |") in section
+    assert overall == pytest.approx({"SA-MTL": -5 / 3, "SA-MTL, 24 epochs": 20 / 3})
+    said = findings([table])
+    assert said[1].startswith("  Over the columns it is 1.7 points below the best baseline, All-in-one")
+    assert said[2].startswith("  Over the columns SA-MTL, 24 epochs (mean rank ")
+    assert "6.7 points above the best baseline, All-in-one" in said[2]
