@@ -180,11 +180,16 @@ def table_markdown(table: Table, entries: list[Entry]) -> str:
     return "\n".join(lines)
 
 
+def is_proposed(row: str) -> bool:
+    """A row of SA-MTL or of one of its variants ("SA-MTL (hard)", "SA-MTL, 24 epochs")."""
+    return row.startswith(PROPOSED)
+
+
 def best_baseline(table: Table) -> str | None:
     """The non-SA-MTL multi-task row with the highest mean accuracy over the table's columns."""
     candidates = {}
     for row in table.rows:
-        if row.startswith(PROPOSED) or row.startswith(CEILING) or row == "STL":
+        if is_proposed(row) or row.startswith(CEILING) or row == "STL":
             continue
         means = [table.mean(row, c) for c in table.columns]
         if all(m is not None for m in means):

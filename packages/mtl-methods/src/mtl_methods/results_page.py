@@ -25,6 +25,7 @@ from mtl_methods.results import (
     gap_closed,
     group_members,
     in_domain_columns,
+    is_proposed,
     mean_ranks,
     paired_difference,
     pseudo_quality,
@@ -60,7 +61,7 @@ def paired_markdown(table: Table) -> tuple[str, str | None, dict[str, float]]:
     baseline = best_baseline(table)
     if PROPOSED not in table.rows or FLOOR not in table.rows or baseline is None:
         return "", baseline, {}
-    variants = [PROPOSED, *(row for row in table.rows if row.startswith(PROPOSED) and row != PROPOSED)]
+    variants = sorted(filter(is_proposed, table.rows), key=lambda row: row != PROPOSED)  # SA-MTL first
     found = {row: diffs for row in variants if (diffs := paired_difference(table, row, baseline))}
     if PROPOSED not in found:
         return "", baseline, {}

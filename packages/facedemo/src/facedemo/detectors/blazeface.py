@@ -183,8 +183,9 @@ def fetch_models(directory: str | Path | None = None, force: bool = False) -> li
     if force:
         from facemodels.presets import models_dir
 
+        folder = models_dir(directory)
         for model in MODELS:
-            (models_dir(directory) / model.filename).unlink(missing_ok=True)
+            (folder / model.filename).unlink(missing_ok=True)
     return [model_file(model, directory) for model in MODELS]
 
 
