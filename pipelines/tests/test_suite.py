@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from facepipelines import suite as suites
-from faceschemas.report import RunReport
+from faceschemas.report import RunReport, TaskMetrics
 from faceschemas.suite import Membership, RunRecord
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"
@@ -178,3 +178,98 @@ def test_unfinished_folders_are_resumed_and_new_runs_named(tmp_path):
     assert new[-6:] == ["--runs-dir", str(folder.parent), "--run-name", folder.name, "--data-root", "data/x"]
     folder.mkdir(parents=True)
     assert suites.train_command(planned, folder, None)[-2:] == ["--resume", str(folder)]
+
+
+SCORED = """
+name: scored
+epochs: 1
+seeds: [0]
+runs:
+  - {name: STL, method: stl, tasks: E, datasets: {emotion: synth_expw}, group: stl, evaluate_on: [synth_aflw]}
+"""
+
+
+def _hidden(dataset: str) -> TaskMetrics:
+    return TaskMetrics(task="emotion", dataset=dataset, split="test", count=2, accuracy=0.5,
+                       mean_class_accuracy=0.5, confusion=[[1, 1], [0, 0]], ground_truth="hidden")
+
+
+class FakeMtl:
+    """Stands in for the `mtl train` / `mtl eval` subprocesses: finishes or scores the folder it
+    is given (eval adds a hidden-truth metric per --data, as the real one merges into report.json)."""
+
+    def __init__(self, planned, runs: Path, eval_fails: bool = False) -> None:
+        self.planned, self.runs, self.eval_fails, self.commands = planned, runs, eval_fails, []
+
+    def __call__(self, command, **_):
+        self.commands.append(command)
+        if "train" in command:
+            _finish(self.runs / command[command.index("--run-name") + 1], self.planned)
+            return subprocess.CompletedProcess(command, 0)
+        if self.eval_fails:
+            return subprocess.CompletedProcess(command, 1)
+        report_path = Path(command[command.index("eval") + 1]) / "report.json"
+        report = RunReport.model_validate_json(report_path.read_text())
+        added = [_hidden(command[i + 1]) for i, arg in enumerate(command) if arg == "--data"]
+        report_path.write_text(report.model_copy(update={"metrics": [*report.metrics, *added]}).model_dump_json())
+        return subprocess.CompletedProcess(command, 0)
+
+
+def test_a_trained_run_is_scored_on_its_evaluate_on_datasets_before_it_is_recorded(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    fake = FakeMtl(planned[0], runs)
+    monkeypatch.setattr(subprocess, "run", fake)
+    [path] = suites.execute(planned, runs, records, "data/x", echo=lambda m: None)
+    assert [c[c.index("mtl_tools.cli") + 1] for c in fake.commands] == ["train", "eval"]
+    assert fake.commands[1][-5:] == [str(runs / planned[0].folder_name), "--data", "synth_aflw", "--data-root", "data/x"]
+    report = RunRecord.model_validate_json(path.read_text()).report
+    assert [(m.dataset, m.ground_truth) for m in report.metrics] == [("synth_aflw", "hidden")]
+
+
+def test_a_run_whose_scoring_fails_is_not_recorded_and_named(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    monkeypatch.setattr(subprocess, "run", FakeMtl(planned[0], runs, eval_fails=True))
+    lines = []
+    with pytest.raises(RuntimeError, match=r"1 of 1 runs failed \(STL E seed 0\)"):
+        suites.execute(planned, runs, records, echo=lines.append)
+    assert not records.exists() and "FAILED scoring on synth_aflw" in lines[-1]
+
+
+def test_a_record_that_lacks_its_evaluate_on_datasets_is_scored_from_its_folder_once(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    folder = runs / planned[0].folder_name
+    _finish(folder, planned[0])
+    (folder / "model.keras").write_bytes(b"model")
+    old = suites.record_of(planned[0], folder, 12.0)
+    shared = [Membership(suite="other", name="STL", group="g"), *old.memberships]
+    suites.write_record(old.model_copy(update={"memberships": shared}), records)  # recorded before evaluate_on
+    fake = FakeMtl(planned[0], runs)
+    monkeypatch.setattr(subprocess, "run", fake)
+    lines = []
+    [path] = suites.execute(planned, runs, records, echo=lines.append)
+    assert len(fake.commands) == 1 and "eval" in fake.commands[0] and lines[0].endswith("skipped; scored on synth_aflw")
+    record = RunRecord.model_validate_json(path.read_text())
+    assert [m.dataset for m in record.report.metrics] == ["synth_aflw"]
+    assert record.memberships == shared and record.wall_seconds == 12.0  # nothing else of the record changes
+    suites.execute(planned, runs, records, echo=lines.append)  # now complete: nothing runs
+    assert len(fake.commands) == 1 and lines[-1].endswith("skipped")
+
+
+def test_a_record_without_a_run_folder_says_what_it_could_not_score(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    records = tmp_path / "records"
+    suites.write_record(suites.record_of(planned[0], _made(tmp_path / "runs", planned[0]), None), records)
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("nothing can be scored"))
+    lines = []
+    suites.execute(planned, tmp_path / "elsewhere", records, echo=lines.append)
+    assert "skipped; not scored on synth_aflw (no finished run folder" in lines[0]
+
+
+def test_evaluate_on_names_datasets_and_leaves_the_run_identity_alone(tmp_path):
+    plain = suites.plan(suites.load_suite(write(tmp_path, SCORED.replace(", evaluate_on: [synth_aflw]", ""))))
+    assert suites.plan(suites.load_suite(write(tmp_path, SCORED)))[0].hash == plain[0].hash
+    with pytest.raises(ValueError, match="evaluate_on"):
+        suites.load_suite(write(tmp_path, SCORED.replace("[synth_aflw]", "['../x y']")))

@@ -38,3 +38,36 @@ def test_quick_paper_suite_trains_records_resumes_and_renders_the_results_page(m
     assert (page.parent / "results_EP.png").is_file() and (page.parent / "results_reliability.png").is_file()
     sa_mtl = json.loads(next(p for p in records if "sa-mtl" in p.read_text()).read_text())
     assert any(k.startswith("pseudo/pose/synth_expw/") for k in sa_mtl["epochs"][0])
+
+
+SCORED = """
+name: scored
+epochs: 1
+seeds: [0]
+flags: [--batch_size, "16", --steps_per_epoch, "2"]
+runs:
+  - {name: All-in-one, preset: all-in-one, tasks: EP, group: EP}
+  - {name: STL, method: stl, tasks: E, datasets: {emotion: synth_expw}, group: stl, evaluate_on: [synth_aflw]}
+"""
+
+
+@pytest.mark.slow
+def test_a_single_task_run_scored_on_another_dataset_fills_its_cross_domain_cell(mtl, tmp_path):
+    from facedata.synth import build_benchmark
+
+    bench = tmp_path / "bench"
+    build_benchmark(bench, scale=0.05, image_size=64)
+    suite = tmp_path / "scored.yaml"
+    suite.write_text(SCORED)
+    records = tmp_path / "records"
+    done = mtl("suite", str(suite), "--runs-dir", str(tmp_path / "runs"), "--records", str(records), "--data-root", str(bench))
+    assert done.returncode == 0, done.stderr[-3000:]
+    stl = json.loads(next(p for p in records.glob("*.json") if '"stl"' in p.read_text()).read_text())
+    hidden = {(m["task"], m["dataset"]) for m in stl["report"]["metrics"] if m["ground_truth"] == "hidden"}
+    assert ("emotion", "synth_aflw") in hidden
+    page = tmp_path / "results.md"
+    assert mtl("compare", str(records), "--page", str(page)).returncode == 0
+    row = next(line for line in page.read_text().splitlines() if line.startswith("| STL |"))
+    # emotion@synth_expw, pose@synth_aflw, emotion@synth_aflw †, pose@synth_expw †: an emotion model has no pose.
+    cells = [c.strip() for c in row.split("|")[3:7]]
+    assert cells[1] == cells[3] == "–" and cells[0] != "–" and cells[2] != "–", row

@@ -3,8 +3,10 @@
 Each (run, seed) is resolved into an ExperimentConfig by the same flag resolver as `mtl train`
 and named by the hash of that config. A run is skipped when its record exists
 (`<records>/<hash>.json`); a run folder that holds a report is recorded without training again;
-an unfinished one is resumed (`mtl train --resume`); otherwise the run is trained. Training goes
-through the real `mtl train` in a subprocess, so each run starts with a fresh TensorFlow.
+an unfinished one is resumed (`mtl train --resume`); otherwise the run is trained. A finished run
+is then scored on its line's `evaluate_on` datasets (`mtl eval --data`), and a recorded one that
+lacks them is scored from its run folder. Training and scoring go through the real `mtl train`
+and `mtl eval` in subprocesses, so each starts with a fresh TensorFlow.
 """
 
 from __future__ import annotations
@@ -182,6 +184,48 @@ def train_command(planned: PlannedRun, folder: Path, data_root: str | None) -> l
     return [*MTL, "train", *planned.argv, "--runs-dir", str(folder.parent), "--run-name", folder.name, *root]
 
 
+def unscored(planned: PlannedRun, report) -> list[str]:
+    """The datasets of the run's `evaluate_on` that its report has no test metric on."""
+    scored = {Path(m.dataset).name for m in report.metrics if m.split == "test"}
+    return [name for name in planned.spec.evaluate_on if name not in scored]
+
+
+def score_command(folder: Path, datasets: list[str], data_root: str | None) -> list[str]:
+    """`mtl eval` of a finished run folder on further datasets (it merges them into report.json)."""
+    root = ["--data-root", data_root] if data_root else []
+    return [*MTL, "eval", str(folder), *(arg for name in datasets for arg in ("--data", name)), *root]
+
+
+def score(planned: PlannedRun, folder: Path, data_root: str | None) -> bool:
+    """Scores a finished folder on the `evaluate_on` datasets its report lacks; False if that failed."""
+    from faceschemas.report import RunReport
+
+    missing = unscored(planned, RunReport.model_validate_json((folder / RunLayout.REPORT).read_text()))
+    # The per-metric lines of `mtl eval` would bury the suite's progress lines.
+    return not missing or subprocess.run(score_command(folder, missing, data_root),
+                                         stdout=subprocess.DEVNULL).returncode == 0
+
+
+def rescore_record(planned: PlannedRun, folder: Path, path: Path, data_root: str | None) -> str:
+    """Adds the `evaluate_on` metrics a record lacks (a suite line gained them after it was recorded)
+    from its run folder's model; the status to print, empty when there was nothing to do."""
+    from faceschemas.report import RunReport
+
+    record = RunRecord.model_validate_json(path.read_text())
+    missing = unscored(planned, record.report)
+    if not missing:
+        return ""
+    if not (folder / RunLayout.MODEL).is_file():
+        return f"; not scored on {', '.join(missing)} (no finished run folder {folder})"
+    if not score(planned, folder, data_root):
+        return f"; scoring on {', '.join(missing)} FAILED"
+    report = RunReport.model_validate_json((folder / RunLayout.REPORT).read_text())
+    added = [m for m in report.metrics if Path(m.dataset).name in missing]
+    merged = record.report.model_copy(update={"metrics": [*record.report.metrics, *added]})
+    write_record(record.model_copy(update={"report": merged}), path.parent)
+    return f"; scored on {', '.join(missing)}"
+
+
 class Progress:
     """`run i of n` lines with an estimate of the time left, from the runs trained so far."""
 
@@ -200,7 +244,8 @@ class Progress:
 
 def execute(planned: list[PlannedRun], runs_dir: Path, records: Path, data_root: str | None = None,
             echo: Callable[[str], None] = print) -> list[Path]:
-    """Trains or skips every planned run; returns the record paths.
+    """Trains or skips every planned run, scores it on its `evaluate_on` datasets; returns the
+    record paths.
 
     A failing run does not stop the others; RuntimeError at the end lists the failed ones.
     """
@@ -211,7 +256,8 @@ def execute(planned: list[PlannedRun], runs_dir: Path, records: Path, data_root:
         folder = runs_dir / run.folder_name
         if record.is_file():
             shared = " (shared with another suite: added this one's place)" if add_membership(record, run) else ""
-            progress.line(index, run, f"recorded ({record.name}), skipped{shared}")
+            scored = rescore_record(run, folder, record, data_root)
+            progress.line(index, run, f"recorded ({record.name}), skipped{shared}{scored}")
         else:
             wall = None
             if not (folder / RunLayout.REPORT).is_file():
@@ -223,6 +269,10 @@ def execute(planned: list[PlannedRun], runs_dir: Path, records: Path, data_root:
                     continue
                 wall = time.perf_counter() - start
                 progress.durations.append(wall)
+            if not score(run, folder, data_root):
+                progress.line(index, run, f"FAILED scoring on {', '.join(run.spec.evaluate_on)} (folder {folder})")
+                failed.append(run.title)
+                continue
             write_record(record_of(run, folder, wall), records)
             remaining = sum(1 for p in planned[index + 1:] if not (records / f"{p.hash}.json").is_file())
             progress.line(index, run, f"done{f' in {wall:.0f} s' if wall else ''}{progress.left(remaining)}")

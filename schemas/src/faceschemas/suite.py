@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from faceschemas.base import FrozenModel
 from faceschemas.report import RunReport
@@ -38,6 +38,10 @@ class SuiteRun(FrozenModel):
     init_from: str | None = Field(
         default=None, description="id of a run whose trunk initialises this one (`mtl train --init-from`), at the "
                                   "same seed; that run is trained first.")
+    evaluate_on: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$")]] = Field(
+        default_factory=list,
+        description="Further datasets the finished run is scored on (`mtl eval --data`), e.g. the other tables' "
+                    "datasets for a single-task run, so it has cross-domain columns; not part of the run's identity.")
 
     @model_validator(mode="after")
     def _method_or_preset(self) -> SuiteRun:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from faceschemas.layouts import RunLayout
-from faceschemas.report import RunReport
+from faceschemas.report import RunReport, TaskMetrics
 from faceschemas.suite import RunRecord
 from faceschemas.tasks import task_letters
 from mtl_methods.runs import RunFolder, refresh_diagnostics
@@ -24,6 +24,8 @@ from mtl_methods.runs import RunFolder, refresh_diagnostics
 SHARED_GROUP = "stl"  # single-task rows appear in every table of their suite
 PROPOSED = "SA-MTL"
 FLOOR, CEILING = "All-in-one", "Oracle"
+SINGLE_TASK = "STL"  # the first word of single-task rows' names in the suites
+ONE_CLASS_SHARE = 0.95  # answers this concentrated on one class are a collapse, not recognition
 
 
 @dataclass
@@ -81,20 +83,41 @@ def in_domain_columns(entry: Entry) -> set[str]:
     return {f"{m.task}@{Path(m.dataset).name}" for m in _test_metrics(entry) if m.ground_truth == "labels"}
 
 
-def columns_of(entry: Entry) -> dict[str, float]:
-    """`task@dataset` -> test accuracy: in-domain from labels, cross-domain from the hidden truth.
+def column_metrics(entry: Entry) -> dict[str, TaskMetrics]:
+    """`task@dataset` -> test metrics: in-domain from labels, cross-domain from the hidden truth.
 
     A (task, dataset) pair is in-domain when the run has released-label metrics for it; every
     other pair scored on the hidden truth is cross-domain (the oracle, trained on full labels,
     still has the same in-domain pairs as the others: its sources name their own tasks).
     """
     own = in_domain_columns(entry)
-    values = {}
+    found = {}
     for m in _test_metrics(entry):
         column = f"{m.task}@{Path(m.dataset).name}"
         if (column in own) == (m.ground_truth == "labels"):
-            values[column] = m.accuracy
-    return values
+            found[column] = m
+    return found
+
+
+def columns_of(entry: Entry) -> dict[str, float]:
+    """`task@dataset` -> test accuracy (see `column_metrics`)."""
+    return {column: m.accuracy for column, m in column_metrics(entry).items()}
+
+
+def predicted_share(metric: TaskMetrics) -> float:
+    """The share of the images given the most-predicted class (confusion columns are predictions)."""
+    predicted = np.asarray(metric.confusion).sum(axis=0)
+    return float(predicted.max() / predicted.sum()) if predicted.sum() else 0.0
+
+
+def one_class_runs(table: Table, entries: list[Entry], threshold: float = ONE_CLASS_SHARE):
+    """(entry, column, share) for each run of the table that gives one class to at least
+    `threshold` of a column's images: there its accuracy is that class's share of the truth."""
+    for entry in group_members(table.group, entries):
+        for column, metric in column_metrics(entry).items():
+            share = predicted_share(metric)
+            if column in table.columns and share >= threshold:
+                yield entry, column, share
 
 
 def is_cross_domain(column: str, entries: list[Entry]) -> bool:
@@ -189,7 +212,7 @@ def best_baseline(table: Table) -> str | None:
     """The non-SA-MTL multi-task row with the highest mean accuracy over the table's columns."""
     candidates = {}
     for row in table.rows:
-        if is_proposed(row) or row.startswith(CEILING) or row == "STL":
+        if is_proposed(row) or row.startswith(CEILING) or row.split()[0] == SINGLE_TASK:
             continue
         means = [table.mean(row, c) for c in table.columns]
         if all(m is not None for m in means):
