@@ -198,8 +198,9 @@ class FakeMtl:
     """Stands in for the `mtl train` / `mtl eval` subprocesses: finishes or scores the folder it
     is given (eval adds a hidden-truth metric per --data, as the real one merges into report.json)."""
 
-    def __init__(self, planned, runs: Path, eval_fails: bool = False) -> None:
-        self.planned, self.runs, self.eval_fails, self.commands = planned, runs, eval_fails, []
+    def __init__(self, planned, runs: Path, eval_fails: bool = False, eval_finds: bool = True) -> None:
+        self.planned, self.runs, self.commands = planned, runs, []
+        self.eval_fails, self.eval_finds = eval_fails, eval_finds
 
     def __call__(self, command, **_):
         self.commands.append(command)
@@ -210,7 +211,7 @@ class FakeMtl:
             return subprocess.CompletedProcess(command, 1)
         report_path = Path(command[command.index("eval") + 1]) / "report.json"
         report = RunReport.model_validate_json(report_path.read_text())
-        added = [_hidden(command[i + 1]) for i, arg in enumerate(command) if arg == "--data"]
+        added = [_hidden(command[i + 1]) for i, arg in enumerate(command) if arg == "--data" and self.eval_finds]
         report_path.write_text(report.model_copy(update={"metrics": [*report.metrics, *added]}).model_dump_json())
         return subprocess.CompletedProcess(command, 0)
 
@@ -273,3 +274,18 @@ def test_evaluate_on_names_datasets_and_leaves_the_run_identity_alone(tmp_path):
     assert suites.plan(suites.load_suite(write(tmp_path, SCORED)))[0].hash == plain[0].hash
     with pytest.raises(ValueError, match="evaluate_on"):
         suites.load_suite(write(tmp_path, SCORED.replace("[synth_aflw]", "['../x y']")))
+
+
+def test_a_dataset_that_gives_the_run_no_metric_is_said_and_the_record_kept(tmp_path, monkeypatch):
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    folder = runs / planned[0].folder_name
+    _finish(folder, planned[0])
+    (folder / "model.keras").write_bytes(b"model")
+    path = suites.write_record(suites.record_of(planned[0], folder, None), records)
+    before = path.read_text()
+    monkeypatch.setattr(subprocess, "run", FakeMtl(planned[0], runs, eval_finds=False))
+    lines = []
+    suites.execute(planned, runs, records, echo=lines.append)
+    assert lines[0].endswith("skipped; synth_aflw gave no metric (neither labels nor hidden truth for the run's tasks)")
+    assert path.read_text() == before

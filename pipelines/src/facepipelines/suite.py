@@ -23,6 +23,7 @@ from pathlib import Path
 from faceschemas.config import ExperimentConfig
 from faceschemas.flags import resolve
 from faceschemas.layouts import RunLayout
+from faceschemas.report import RunReport
 from faceschemas.suite import Membership, RunRecord, SuiteRun, SuiteSpec, config_hash
 
 MTL = [sys.executable, "-m", "mtl_tools.cli"]
@@ -131,8 +132,6 @@ def membership(planned: PlannedRun) -> Membership:
 
 def record_of(planned: PlannedRun, folder: Path, wall_seconds: float | None) -> RunRecord:
     """The compact record of a finished run folder."""
-    from faceschemas.report import RunReport
-
     report = RunReport.model_validate_json((folder / RunLayout.REPORT).read_text())
     lines = (folder / RunLayout.METRICS).read_text().splitlines()
     epochs = [{k: v for k, v in json.loads(line).items() if k not in RECORD_DROP} for line in lines if line.strip()]
@@ -184,7 +183,7 @@ def train_command(planned: PlannedRun, folder: Path, data_root: str | None) -> l
     return [*MTL, "train", *planned.argv, "--runs-dir", str(folder.parent), "--run-name", folder.name, *root]
 
 
-def unscored(planned: PlannedRun, report) -> list[str]:
+def unscored(planned: PlannedRun, report: RunReport) -> list[str]:
     """The datasets of the run's `evaluate_on` that its report has no test metric on."""
     scored = {Path(m.dataset).name for m in report.metrics if m.split == "test"}
     return [name for name in planned.spec.evaluate_on if name not in scored]
@@ -198,8 +197,6 @@ def score_command(folder: Path, datasets: list[str], data_root: str | None) -> l
 
 def score(planned: PlannedRun, folder: Path, data_root: str | None) -> bool:
     """Scores a finished folder on the `evaluate_on` datasets its report lacks; False if that failed."""
-    from faceschemas.report import RunReport
-
     missing = unscored(planned, RunReport.model_validate_json((folder / RunLayout.REPORT).read_text()))
     # The per-metric lines of `mtl eval` would bury the suite's progress lines.
     return not missing or subprocess.run(score_command(folder, missing, data_root),
@@ -209,8 +206,6 @@ def score(planned: PlannedRun, folder: Path, data_root: str | None) -> bool:
 def rescore_record(planned: PlannedRun, folder: Path, path: Path, data_root: str | None) -> str:
     """Adds the `evaluate_on` metrics a record lacks (a suite line gained them after it was recorded)
     from its run folder's model; the status to print, empty when there was nothing to do."""
-    from faceschemas.report import RunReport
-
     record = RunRecord.model_validate_json(path.read_text())
     missing = unscored(planned, record.report)
     if not missing:
@@ -221,6 +216,8 @@ def rescore_record(planned: PlannedRun, folder: Path, path: Path, data_root: str
         return f"; scoring on {', '.join(missing)} FAILED"
     report = RunReport.model_validate_json((folder / RunLayout.REPORT).read_text())
     added = [m for m in report.metrics if Path(m.dataset).name in missing]
+    if not added:  # it is scored again on the next suite run
+        return f"; {', '.join(missing)} gave no metric (neither labels nor hidden truth for the run's tasks)"
     merged = record.report.model_copy(update={"metrics": [*record.report.metrics, *added]})
     write_record(record.model_copy(update={"report": merged}), path.parent)
     return f"; scored on {', '.join(missing)}"
