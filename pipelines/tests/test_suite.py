@@ -216,6 +216,16 @@ class FakeMtl:
         return subprocess.CompletedProcess(command, 0)
 
 
+def _finished_with_model(tmp_path):
+    """The SCORED suite's run, finished in its folder (with a model file), not yet recorded."""
+    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
+    runs, records = tmp_path / "runs", tmp_path / "records"
+    folder = runs / planned[0].folder_name
+    _finish(folder, planned[0])
+    (folder / "model.keras").write_bytes(b"model")
+    return planned, runs, records, folder
+
+
 def test_a_trained_run_is_scored_on_its_evaluate_on_datasets_before_it_is_recorded(tmp_path, monkeypatch):
     planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
     runs, records = tmp_path / "runs", tmp_path / "records"
@@ -239,11 +249,7 @@ def test_a_run_whose_scoring_fails_is_not_recorded_and_named(tmp_path, monkeypat
 
 
 def test_a_record_that_lacks_its_evaluate_on_datasets_is_scored_from_its_folder_once(tmp_path, monkeypatch):
-    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
-    runs, records = tmp_path / "runs", tmp_path / "records"
-    folder = runs / planned[0].folder_name
-    _finish(folder, planned[0])
-    (folder / "model.keras").write_bytes(b"model")
+    planned, runs, records, folder = _finished_with_model(tmp_path)
     old = suites.record_of(planned[0], folder, 12.0)
     shared = [Membership(suite="other", name="STL", group="g"), *old.memberships]
     suites.write_record(old.model_copy(update={"memberships": shared}), records)  # recorded before evaluate_on
@@ -277,11 +283,7 @@ def test_evaluate_on_names_datasets_and_leaves_the_run_identity_alone(tmp_path):
 
 
 def test_a_dataset_that_gives_the_run_no_metric_is_said_and_the_record_kept(tmp_path, monkeypatch):
-    planned = suites.plan(suites.load_suite(write(tmp_path, SCORED)))
-    runs, records = tmp_path / "runs", tmp_path / "records"
-    folder = runs / planned[0].folder_name
-    _finish(folder, planned[0])
-    (folder / "model.keras").write_bytes(b"model")
+    planned, runs, records, folder = _finished_with_model(tmp_path)
     path = suites.write_record(suites.record_of(planned[0], folder, None), records)
     before = path.read_text()
     monkeypatch.setattr(subprocess, "run", FakeMtl(planned[0], runs, eval_finds=False))
