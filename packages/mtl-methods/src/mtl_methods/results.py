@@ -111,13 +111,13 @@ def predicted_share(metric: TaskMetrics) -> float:
 
 
 def one_class_runs(table: Table, entries: list[Entry], threshold: float = ONE_CLASS_SHARE):
-    """(entry, column, share) for each run of the table that gives one class to at least
+    """(entry, column, share, accuracy) for each run of the table that gives one class to at least
     `threshold` of a column's images: there its accuracy is that class's share of the truth."""
     for entry in group_members(table.group, entries):
         for column, metric in column_metrics(entry).items():
             share = predicted_share(metric)
             if column in table.columns and share >= threshold:
-                yield entry, column, share
+                yield entry, column, share, metric.accuracy
 
 
 def is_cross_domain(column: str, entries: list[Entry]) -> bool:

@@ -133,10 +133,10 @@ def one_class_markdown(tables: list[Table], entries: list[Entry]) -> str:
     first table it is in): a high accuracy there is the class's share of the truth, not recognition."""
     seen, found = set(), defaultdict(dict)
     for table in tables:
-        for entry, column, share in one_class_runs(table, entries):
+        for entry, column, share, accuracy in one_class_runs(table, entries):
             if (entry.report.run_id, column) not in seen:
                 seen.add((entry.report.run_id, column))
-                found[(table.group, entry.name, column)][entry.seed] = (share, columns_of(entry)[column])
+                found[(table.group, entry.name, column)][entry.seed] = (share, accuracy)
     if not found:
         return ""
     lines = [f"Runs that give one class to at least {100 * ONE_CLASS_SHARE:.0f} % of a column's images "
