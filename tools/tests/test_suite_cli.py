@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -31,13 +32,23 @@ def test_quick_paper_suite_trains_records_resumes_and_renders_the_results_page(m
     text = page.read_text()
     header = ("| method | seeds | emotion@synth_expw | pose@synth_aflw | emotion@synth_aflw † | "
               "pose@synth_expw † | mean rank |")
-    assert header in text
-    rows = [line for line in text.splitlines() if line.startswith(("| All-in-one |", "| SA-MTL |"))]
-    assert len(rows) == 2 and all(row.count("|") == 8 for row in rows)
+    lines = text.splitlines()
+    assert header in lines
+    rows = _table_rows(lines, lines.index(header))
+    assert [row.split(" | ")[0] for row in rows] == ["| All-in-one", "| SA-MTL"]
+    assert all(row.count("|") == 8 for row in rows)
+    paired_title = next(i for i, line in enumerate(lines) if line.startswith("Paired per-seed difference, SA-MTL"))
+    paired = _table_rows(lines, paired_title + 2)  # a blank line between the title and the table
+    assert len(paired) == 1 and paired[0].startswith("| SA-MTL |") and paired[0].count("(n=1)") == 4
     assert "SA-MTL minus the best baseline (All-in-one)" in text and "## Pseudo-labels" in text
     assert (page.parent / "results_EP.png").is_file() and (page.parent / "results_reliability.png").is_file()
     sa_mtl = json.loads(next(p for p in records if "sa-mtl" in p.read_text()).read_text())
     assert any(k.startswith("pseudo/pose/synth_expw/") for k in sa_mtl["epochs"][0])
+
+
+def _table_rows(lines: list[str], header_at: int) -> list[str]:
+    """The body rows of the markdown table whose header line is `lines[header_at]`."""
+    return list(takewhile(lambda line: line.startswith("|"), lines[header_at + 2:]))
 
 
 SCORED = """
